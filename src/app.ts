@@ -1,0 +1,231 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import { migrateToLatest, openStore, type Store } from './db/store.ts';
+import { countJobs, Scheduler } from './jobs/index.ts';
+import { createAccountsModule, type AccountsModule } from './modules/accounts/index.ts';
+import { createAuditModule } from './modules/audit/index.ts';
+import type { AuditService } from './modules/audit/index.ts';
+import { registerHealthRoutes } from './modules/system/health.routes.ts';
+import { registerAuth } from './platform/auth.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { sessionCookieSettings, type ModuleContext } from './platform/context.ts';
+import { registerErrorHandler } from './platform/error-handler.ts';
+import { AppError } from './platform/errors.ts';
+import { loggerOptions } from './platform/logger.ts';
+import {
+  MetricsRegistry,
+  registerHttpMetrics,
+  registerProcessMetrics,
+} from './platform/metrics.ts';
+import { registerSecurityHeaders } from './platform/security-headers.ts';
+import { StaticAssets } from './platform/static-assets.ts';
+import { parseStrictJson } from './platform/strict-json.ts';
+import { registerValidation } from './platform/validation.ts';
+import { collectRoutes, type RouteEntry } from './platform/route-table.ts';
+
+/** What tests and the server may swap out. */
+export interface BuildOptions {
+  clock?: Clock;
+  /** A pino-compatible logger config, or false to silence logs (tests). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The running parts of a Steady instance, reachable from the Fastify app as `app.steady`. */
+export interface Steady {
+  ctx: ModuleContext;
+  accounts: AccountsModule;
+  audit: AuditService;
+  /** Every route with its declared access and audit action (tests walk it). */
+  routes: readonly RouteEntry[];
+  /** Starts background work (the job scheduler and module timers). Call after listen. */
+  start(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    steady: Steady;
+  }
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * Builds a Steady app from a config: opens (and by default migrates) the store, wires the
+ * modules and registers every route. Listening is the caller's job; tests call `inject`.
+ */
+export async function buildApp(
+  config: Config,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock;
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    poolMax: config.databasePoolMax,
+    timeoutMs: config.databaseTimeoutMs,
+  });
+  try {
+    if (config.migrateOnStart) await migrateToLatest(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 72_000,
+    // One 'request completed' line per request, written by our onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && requestIdPattern.test(incoming)
+        ? incoming
+        : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  try {
+    return await assemble(app, config, store, clock);
+  } catch (error) {
+    await app.close();
+    await store.close();
+    throw error;
+  }
+}
+
+async function assemble(
+  app: FastifyInstance,
+  config: Config,
+  store: Store,
+  clock: Clock,
+): Promise<FastifyInstance> {
+  const metrics = new MetricsRegistry();
+  const stopProcessMetrics = registerProcessMetrics(metrics);
+  const scheduler = new Scheduler({
+    store,
+    clock,
+    log: app.log,
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    pollMs: config.jobPollMs,
+    runs: metrics.counter(
+      'steady_jobs_run_total',
+      'Jobs run by this process, by kind and outcome.',
+    ),
+  });
+  metrics.collect(async () => {
+    const counts = await countJobs(store.db, clock.now());
+    return [
+      '# HELP steady_jobs Jobs in the database, by state.',
+      '# TYPE steady_jobs gauge',
+      `steady_jobs{state="due"} ${counts.due}`,
+      `steady_jobs{state="scheduled"} ${counts.scheduled}`,
+      `steady_jobs{state="failed"} ${counts.failed}`,
+    ].join('\n');
+  });
+  const ctx: ModuleContext = { config, store, clock, log: app.log, metrics, scheduler };
+
+  const accounts = createAccountsModule(ctx);
+  const audit = createAuditModule(ctx);
+
+  const routes = collectRoutes(app);
+  registerValidation(app);
+  registerErrorHandler(app);
+  registerSecurityHeaders(app, { hsts: config.baseUrl.startsWith('https:') });
+  registerHttpMetrics(app, metrics);
+  registerJsonBodies(app);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
+    request.log[level](
+      { req: request, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+    done();
+  });
+  registerAuth(app, {
+    authenticator: accounts.authenticator,
+    cookieName: sessionCookieSettings(config).name,
+    trustedOrigins: [new URL(config.baseUrl).origin],
+  });
+  audit.registerRecorder(app);
+
+  registerHealthRoutes(app, { store, metrics });
+  accounts.registerRoutes(app);
+  audit.registerRoutes(app);
+  registerWebApp(app, config);
+
+  let started = false;
+  app.decorate('steady', {
+    ctx,
+    accounts,
+    audit: audit.audit,
+    routes,
+    async start() {
+      if (started) return;
+      started = true;
+      await accounts.start();
+      scheduler.start();
+    },
+  } satisfies Steady);
+
+  app.addHook('onClose', async () => {
+    await scheduler.stop();
+    stopProcessMetrics();
+    await store.close();
+  });
+  await app.ready();
+  return app;
+}
+
+/** JSON is the only body format of the API; parse it strictly (see strict-json.ts). */
+function registerJsonBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const charset = /charset=([^;\s]+)/i
+      .exec(request.headers['content-type'] ?? '')?.[1]
+      ?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      done(new AppError('unsupported_media_type', `Send JSON as UTF-8, not ${charset}.`));
+      return;
+    }
+    try {
+      done(null, parseStrictJson(body as Buffer));
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+}
+
+/** Serves the built web app; unknown API paths get a JSON 404. */
+function registerWebApp(app: FastifyInstance, config: Config): void {
+  const assets = new StaticAssets(config.webDir);
+  app.setNotFoundHandler((request, reply) => {
+    const isPage =
+      (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/api/');
+    if (isPage) {
+      const served = assets.serve(request, reply);
+      if (served !== null) return served;
+      if (!assets.built) {
+        return reply
+          .status(503)
+          .type('text/plain; charset=utf-8')
+          .send(
+            'The Steady web app is not built yet. Run "npm run build" (npm start does it for you).\n',
+          );
+      }
+    }
+    throw new AppError(
+      'not_found',
+      `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+    );
+  });
+}

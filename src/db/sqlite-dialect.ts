@@ -1,0 +1,182 @@
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import {
+  CompiledQuery,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+} from 'kysely';
+
+/** Options for the embedded SQLite store. */
+export interface NodeSqliteOptions {
+  /** File path of the database (created when missing). */
+  file: string;
+  /** How long a writer waits for another writer's lock before SQLITE_BUSY, in ms. */
+  busyTimeoutMs: number;
+}
+
+const statementCacheSize = 500;
+
+/**
+ * Kysely dialect for Node's built-in `node:sqlite`. Kysely ships a dialect for better-sqlite3
+ * only; this one exists so that Steady needs no native add-on, and so that every transaction
+ * starts with BEGIN IMMEDIATE (a deferred transaction that reads and then writes can fail with
+ * SQLITE_BUSY in WAL mode even with a busy timeout).
+ */
+export class NodeSqliteDialect implements Dialect {
+  readonly #options: NodeSqliteOptions;
+  constructor(options: NodeSqliteOptions) {
+    this.#options = options;
+  }
+  createDriver(): Driver {
+    return new NodeSqliteDriver(this.#options);
+  }
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
+
+/**
+ * One connection shared by the whole process, handed out under a mutex: node:sqlite is
+ * synchronous, so one connection is as fast as many, and the mutex keeps a transaction that
+ * awaits between statements from interleaving with other queries.
+ */
+class NodeSqliteDriver implements Driver {
+  readonly #options: NodeSqliteOptions;
+  #connection: NodeSqliteConnection | undefined;
+  #queue: (() => void)[] = [];
+  #busy = false;
+
+  constructor(options: NodeSqliteOptions) {
+    this.#options = options;
+  }
+
+  init(): Promise<void> {
+    const db = new DatabaseSync(this.#options.file, { timeout: this.#options.busyTimeoutMs });
+    // WAL lets readers run beside the writer; synchronous=FULL makes a commit survive power loss
+    // (NORMAL may roll back the last transactions after an OS crash, which would break
+    // "accepted means stored").
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA foreign_keys = ON');
+    db.exec(`PRAGMA busy_timeout = ${String(this.#options.busyTimeoutMs)}`);
+    this.#connection = new NodeSqliteConnection(db);
+    return Promise.resolve();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.#busy) await new Promise<void>((resolve) => this.#queue.push(resolve));
+    this.#busy = true;
+    if (this.#connection === undefined) throw new Error('SQLite store is closed');
+    return this.#connection;
+  }
+
+  releaseConnection(): Promise<void> {
+    const next = this.#queue.shift();
+    if (next === undefined) this.#busy = false;
+    else next();
+    return Promise.resolve();
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+  }
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+  }
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
+  }
+
+  destroy(): Promise<void> {
+    this.#connection?.close();
+    this.#connection = undefined;
+    return Promise.resolve();
+  }
+}
+
+/** Converts a value Kysely hands us into one node:sqlite can bind. */
+function toSqlite(value: unknown): SQLInputValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.getTime();
+  if (
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'bigint' ||
+    value instanceof Uint8Array
+  ) {
+    return value;
+  }
+  throw new TypeError(`Cannot store a value of type ${typeof value} in SQLite`);
+}
+
+class NodeSqliteConnection implements DatabaseConnection {
+  readonly #db: DatabaseSync;
+  // Preparing is a noticeable share of a small query's cost; the cache is bounded (LRU).
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  /** The raw handle, for the few hot paths that bypass the query builder. */
+  get raw(): DatabaseSync {
+    return this.#db;
+  }
+
+  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.#prepare(compiledQuery.sql);
+    const params = compiledQuery.parameters.map(toSqlite);
+    if (stmt.columns().length > 0) {
+      return Promise.resolve({ rows: stmt.all(...params) as R[] });
+    }
+    const { changes, lastInsertRowid } = stmt.run(...params);
+    return Promise.resolve({
+      rows: [],
+      numAffectedRows: BigInt(changes),
+      insertId: BigInt(lastInsertRowid),
+    });
+  }
+
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const stmt = this.#prepare(compiledQuery.sql);
+    for (const row of stmt.iterate(...compiledQuery.parameters.map(toSqlite))) {
+      yield await Promise.resolve({ rows: [row as R] });
+    }
+  }
+
+  close(): void {
+    this.#statements.clear();
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  #prepare(sql: string): StatementSync {
+    let stmt = this.#statements.get(sql);
+    if (stmt !== undefined) {
+      this.#statements.delete(sql);
+      this.#statements.set(sql, stmt);
+      return stmt;
+    }
+    stmt = this.#db.prepare(sql);
+    this.#statements.set(sql, stmt);
+    if (this.#statements.size > statementCacheSize) {
+      const oldest = this.#statements.keys().next().value;
+      if (oldest !== undefined) this.#statements.delete(oldest);
+    }
+    return stmt;
+  }
+}

@@ -1,0 +1,2 @@
+export { Scheduler, retryDelayMs, type JobHandler, type JobResult } from './scheduler.ts';
+export { countJobs, deleteJobByKey, findNextRunAt, type NewJob } from './job.repository.ts';

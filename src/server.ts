@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+
+/** A listening Steady server. */
+export interface RunningServer {
+  app: FastifyInstance;
+  /** The address it listens on, e.g. http://127.0.0.1:8080. */
+  address: string;
+  /** Stops accepting, finishes in-flight requests, releases job leases, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Builds the app, listens on the configured host and port, and starts background work. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const started = performance.now();
+  const app = await buildApp(config);
+  const address = await app.listen({ host: config.host, port: config.port });
+  await app.steady.start();
+  app.log.info(
+    {
+      address,
+      engine: app.steady.ctx.store.engine,
+      startupMs: Math.round(performance.now() - started),
+    },
+    `Steady is listening on ${address}`,
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    address,
+    close: () => (closing ??= app.close()),
+  };
+}

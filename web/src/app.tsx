@@ -1,0 +1,56 @@
+import { useEffect } from 'react';
+import { areas, Centered, Layout } from './components/layout.tsx';
+import { ComingSoonPage, DashboardPage, NotFoundPage } from './routes/dashboard.tsx';
+import { LoginPage } from './routes/login.tsx';
+import { SettingsPage } from './routes/settings.tsx';
+import { SetupPage } from './routes/setup.tsx';
+import { navigate, usePath } from './router.tsx';
+import { useSession } from './session.tsx';
+
+function SignedInApp() {
+  const path = usePath();
+  const area = areas.find((a) => a.path === path);
+  let page;
+  if (path === '/') page = <DashboardPage />;
+  else if (path === '/settings') page = <SettingsPage />;
+  else if (area !== undefined) page = <ComingSoonPage title={area.label} />;
+  else page = <NotFoundPage />;
+  useEffect(() => {
+    document.title = `${area?.label ?? (path === '/settings' ? 'Settings' : 'Steady')} · Steady`;
+  }, [area, path]);
+  return <Layout>{page}</Layout>;
+}
+
+/** Chooses between first-run setup, login and the signed-in app. */
+export function App() {
+  const { state, reload } = useSession();
+  const path = usePath();
+  useEffect(() => {
+    if (state.status === 'needs-owner' && path !== '/setup') navigate('/setup', { replace: true });
+    if (state.status !== 'needs-owner' && path === '/setup') navigate('/', { replace: true });
+  }, [state.status, path]);
+
+  switch (state.status) {
+    case 'loading':
+      return (
+        <div className="loading" aria-busy="true">
+          Loading Steady…
+        </div>
+      );
+    case 'unreachable':
+      return (
+        <Centered title="Steady is not reachable">
+          <p className="muted">{state.message}</p>
+          <button type="button" className="button" onClick={() => void reload()}>
+            Try again
+          </button>
+        </Centered>
+      );
+    case 'needs-owner':
+      return <SetupPage />;
+    case 'anonymous':
+      return <LoginPage expired={state.expired} />;
+    case 'authenticated':
+      return <SignedInApp />;
+  }
+}

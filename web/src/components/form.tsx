@@ -1,0 +1,55 @@
+import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { ApiError } from '../api.ts';
+
+type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> & {
+  label: string;
+  /** The API field name this input maps to, so a server error can point at it. */
+  field?: string;
+  error?: unknown;
+  hint?: ReactNode;
+};
+
+/** A labelled input that shows the server's error when the error names this field. */
+export function TextField({ label, field, error, hint, ...input }: FieldProps) {
+  const id = useId();
+  const message =
+    error instanceof ApiError && field !== undefined && error.field === field
+      ? error.message
+      : null;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        aria-invalid={message !== null}
+        aria-describedby={message !== null ? `${id}-error` : undefined}
+        {...input}
+      />
+      {hint !== undefined && <div className="hint">{hint}</div>}
+      {message !== null && (
+        <div id={`${id}-error`} className="field-error" role="alert">
+          {message}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Shows an error that is not about one field (or any error, when `always`). */
+export function FormError({ error, fields = [] }: { error: unknown; fields?: readonly string[] }) {
+  if (error === null || error === undefined) return null;
+  if (error instanceof ApiError && error.field !== undefined && fields.includes(error.field))
+    return null;
+  const message = error instanceof Error ? error.message : 'Something went wrong.';
+  return (
+    <div className="notice notice-error" role="alert">
+      {message}
+    </div>
+  );
+}
+
+/** The text a form field holds ('' when absent or a file). */
+export function formText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+}
