@@ -7,7 +7,7 @@ import { countJobs, Scheduler } from './jobs/index.ts';
 import { createAccountsModule, type AccountsModule } from './modules/accounts/index.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import type { AuditService } from './modules/audit/index.ts';
-import { registerHealthRoutes } from './modules/system/health.routes.ts';
+import { registerHealthRoutes } from './modules/system/index.ts';
 import { registerAuth } from './platform/auth.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { sessionCookieSettings, type ModuleContext } from './platform/context.ts';

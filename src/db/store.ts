@@ -56,7 +56,8 @@ function openSqlite(options: StoreOptions): Store {
 // milliseconds and row ids, which fit a double exactly.
 const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: (oid, format): unknown => {
-    if (oid === pg.types.builtins.INT8 && format !== 'binary') return (value: string) => Number(value);
+    if (oid === pg.types.builtins.INT8 && format !== 'binary')
+      return (value: string) => Number(value);
     return pg.types.getTypeParser(oid, format) as unknown;
   },
 };

@@ -1,6 +1,6 @@
-import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from '../db/store.ts';
 import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { Counter } from '../platform/metrics.ts';
 import {
   claimDueJobs,
@@ -26,7 +26,7 @@ export type JobHandler = (
 export interface SchedulerOptions {
   store: Store;
   clock: Clock;
-  log: FastifyBaseLogger;
+  log: Logger;
   /** Unique name of this process, written into the leases it takes. */
   owner: string;
   pollMs: number;

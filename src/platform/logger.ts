@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { LogLevel } from '../config.ts';
 
 // Secrets sit in headers, bodies and some URLs (intake keys, ping ids). Logs keep only a
@@ -43,3 +43,14 @@ export function loggerOptions(level: LogLevel) {
     },
   };
 }
+
+/** The logging calls background parts use; the Fastify logger satisfies it. */
+export type Logger = Pick<FastifyBaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
+
+/** A logger that drops everything (tests, host commands). */
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

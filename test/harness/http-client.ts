@@ -5,6 +5,8 @@ export interface TestResponse {
   status: number;
   headers: Record<string, string | string[] | number | undefined>;
   text: string;
+  /** The body as bytes (compressed bodies stay compressed). */
+  body: Buffer;
   // Tests assert on arbitrary shapes; `any` keeps them readable.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: any;
@@ -84,6 +86,12 @@ export class HttpClient {
     }
     const csrf = (json as { csrfToken?: unknown } | undefined)?.csrfToken;
     if (typeof csrf === 'string') this.csrfToken = csrf;
-    return { status: response.statusCode, headers: response.headers, text: response.body, json };
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      text: response.body,
+      body: response.rawPayload,
+      json,
+    };
   }
 }

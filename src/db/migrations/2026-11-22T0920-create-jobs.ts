@@ -8,7 +8,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // "schedule this once" idempotent (recurring jobs, one timer per incident step).
   await db.schema
     .createTable('jobs')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', 'text', (c) => c.primaryKey().notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('unique_key', 'text', (c) => c.unique())
     .addColumn('run_at', 'bigint', (c) => c.notNull())

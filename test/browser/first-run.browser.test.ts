@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ensureWebBuild, launchBrowser, watchForProblems } from '../harness/browser.ts';
+import { startServerProcess, type ServerProcess } from '../harness/server-process.ts';
+
+const email = 'olive@example.com';
+const password = 'correct horse battery staple';
+
+describe('first run in the browser', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    ensureWebBuild();
+    server = await startServerProcess({
+      STEADY_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'steady-browser-')),
+    });
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    problems = await watchForProblems(page);
+  });
+  after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+
+  it('offers owner creation on an empty Steady and signs the owner in', async () => {
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Create the owner account' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/setup');
+    assert.equal(
+      await page.locator('html').getAttribute('data-theme'),
+      'dark',
+      'dark theme by default',
+    );
+
+    await page.getByLabel('Your name').fill('Olive Owner');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('too short');
+    await page.getByRole('button', { name: 'Create the owner account' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /12 characters/ })
+      .waitFor();
+
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create the owner account' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/');
+    await page.getByText('Signed in as Olive Owner (owner)').waitFor();
+  });
+
+  it('switches to the light theme and remembers it', async () => {
+    await page.getByRole('button', { name: 'Switch to the light theme' }).click();
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'light');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'light');
+    await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+  });
+
+  it('logs out, refuses a wrong password and logs back in', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('not my password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The email or password is wrong.' }).waitFor();
+
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  });
+
+  it('creates an API token in settings that works against the API, then revokes it', async () => {
+    await page.getByRole('link', { name: 'Olive Owner' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.getByLabel('Token name').fill('deploy script');
+    await page.getByLabel('users:read', { exact: true }).check();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.getByTestId('new-token').textContent()) ?? '';
+    assert.match(token, /^stdy_[0-9A-Za-z]{36}$/);
+
+    const me = await fetch(`${server.url}/api/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(me.status, 200);
+    assert.equal(((await me.json()) as { email: string }).email, email);
+
+    const row = page.getByRole('row').filter({ hasText: 'deploy script' });
+    await row.getByText(`${token.slice(0, 11)}…`).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('revoked').waitFor();
+    assert.equal(
+      (await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } }))
+        .status,
+      401,
+    );
+  });
+
+  it('shows a page per area in the navigation', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Incidents' })
+      .click();
+    await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/incidents');
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+  });
+
+  it('loaded nothing from another origin and raised no error or CSP violation', async () => {
+    const origins = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => new URL(e.name).origin),
+    );
+    for (const origin of origins) assert.equal(origin, new URL(server.url).origin);
+    assert.deepEqual(problems, []);
+    await page.screenshot({ path: path.join(tmpdir(), 'steady-settings.png'), fullPage: true });
+  });
+});
