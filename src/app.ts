@@ -2,11 +2,16 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
-import { migrateToLatest, openStore, type Store } from './db/store.ts';
+import { migrateToLatest, openStore, type Db, type Store } from './db/store.ts';
 import { countJobs, Scheduler } from './jobs/index.ts';
 import { createAccountsModule, type AccountsModule } from './modules/accounts/index.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import type { AuditService } from './modules/audit/index.ts';
+import { createAlertsModule, type AlertService } from './modules/alerts/index.ts';
+import { createIntakeModule, type IntakeWriter } from './modules/intake/index.ts';
+import { createIntegrationsModule, type IntegrationService } from './modules/integrations/index.ts';
+import { measureLag, Pipeline } from './modules/pipeline/index.ts';
+import { createServicesModule, type ServiceService } from './modules/services/index.ts';
 import { registerHealthRoutes } from './modules/system/index.ts';
 import { registerAuth } from './platform/auth.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
@@ -14,6 +19,7 @@ import { sessionCookieSettings, type ModuleContext } from './platform/context.ts
 import { registerErrorHandler } from './platform/error-handler.ts';
 import { AppError } from './platform/errors.ts';
 import { loggerOptions } from './platform/logger.ts';
+import { loadSecretBox } from './platform/secret-box.ts';
 import {
   MetricsRegistry,
   registerHttpMetrics,
@@ -37,6 +43,13 @@ export interface Steady {
   ctx: ModuleContext;
   accounts: AccountsModule;
   audit: AuditService;
+  services: ServiceService;
+  integrations: IntegrationService;
+  alerts: AlertService;
+  /** The group-commit writer of the intake log. */
+  intakeWriter: IntakeWriter;
+  /** Reads the event log into alerts (and later incidents). */
+  pipeline: Pipeline;
   /** Every route with its declared access and audit action (tests walk it). */
   routes: readonly RouteEntry[];
   /** Starts background work (the job scheduler and module timers). Call after listen. */
@@ -107,11 +120,13 @@ async function assemble(
 ): Promise<FastifyInstance> {
   const metrics = new MetricsRegistry();
   const stopProcessMetrics = registerProcessMetrics(metrics);
+  // The name this process writes into the leases it takes (jobs, the pipeline cursor).
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const scheduler = new Scheduler({
     store,
     clock,
     log: app.log,
-    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner,
     pollMs: config.jobPollMs,
     runs: metrics.counter(
       'steady_jobs_run_total',
@@ -129,9 +144,7 @@ async function assemble(
     ].join('\n');
   });
   const ctx: ModuleContext = { config, store, clock, log: app.log, metrics, scheduler };
-
-  const accounts = createAccountsModule(ctx);
-  const audit = createAuditModule(ctx);
+  const modules = createModules(ctx, owner);
 
   const routes = collectRoutes(app);
   registerValidation(app);
@@ -152,38 +165,104 @@ async function assemble(
     done();
   });
   registerAuth(app, {
-    authenticator: accounts.authenticator,
+    authenticator: modules.accounts.authenticator,
     cookieName: sessionCookieSettings(config).name,
     trustedOrigins: [new URL(config.baseUrl).origin],
   });
-  audit.registerRecorder(app);
+  modules.audit.registerRecorder(app);
 
   registerHealthRoutes(app, { store, metrics });
-  accounts.registerRoutes(app);
-  audit.registerRoutes(app);
+  modules.accounts.registerRoutes(app);
+  modules.audit.registerRoutes(app);
+  modules.services.registerRoutes(app);
+  modules.integrations.registerRoutes(app);
+  modules.intake.registerRoutes(app);
+  modules.alerts.registerRoutes(app);
   registerWebApp(app, config);
 
   let started = false;
   app.decorate('steady', {
     ctx,
-    accounts,
-    audit: audit.audit,
+    accounts: modules.accounts,
+    audit: modules.audit.audit,
+    services: modules.services.services,
+    integrations: modules.integrations.integrations,
+    alerts: modules.alerts.alerts,
+    intakeWriter: modules.intake.writer,
+    pipeline: modules.pipeline,
     routes,
     async start() {
       if (started) return;
       started = true;
-      await accounts.start();
+      await modules.accounts.start();
+      await modules.intake.start();
+      await modules.pipeline.start();
       scheduler.start();
     },
   } satisfies Steady);
 
+  // Shutdown order: requests have finished (Fastify closes the server first); then flush the
+  // intake log, stop the pipeline and the scheduler (handing back leases), close the database.
   app.addHook('onClose', async () => {
+    await modules.intake.writer.close();
+    await modules.pipeline.stop();
+    modules.alerts.feed.stop();
     await scheduler.stop();
     stopProcessMetrics();
     await store.close();
   });
   await app.ready();
   return app;
+}
+
+/** Builds every module and connects them: who calls whom is decided here and only here. */
+function createModules(ctx: ModuleContext, owner: string) {
+  const { config, store, clock, metrics } = ctx;
+  const secrets = loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir });
+  const accounts = createAccountsModule(ctx);
+  const audit = createAuditModule(ctx);
+  // Services and integrations refer to each other only through these callbacks (no cycle).
+  let onServiceDeleted: (trx: Db, serviceId: string, now: number) => Promise<void> = () =>
+    Promise.resolve();
+  const services = createServicesModule(ctx, {
+    onDeleted: (trx, id, now) => onServiceDeleted(trx, id, now),
+  });
+  const integrations = createIntegrationsModule(ctx, {
+    secrets,
+    serviceExists: (id) => services.services.exists(id),
+  });
+  onServiceDeleted = (trx, id, now) => integrations.integrations.deleteForService(trx, id, now);
+  const alerts = createAlertsModule(ctx);
+  const pipeline = new Pipeline({
+    store,
+    clock,
+    log: ctx.log,
+    owner,
+    processed: metrics.counter(
+      'steady_pipeline_events_total',
+      'Events the pipeline has processed.',
+    ),
+    handler: async (trx, events) => {
+      const { changedIds } = await alerts.alerts.applyEvents(trx, events);
+      return () => alerts.feed.publish(changedIds);
+    },
+  });
+  metrics.collect(async () => {
+    const lag = await measureLag(store.db, pipeline.name, clock.now());
+    return [
+      '# HELP steady_pipeline_lag_events Events committed but not yet processed (approximate).',
+      '# TYPE steady_pipeline_lag_events gauge',
+      `steady_pipeline_lag_events ${lag.events}`,
+      '# HELP steady_pipeline_lag_seconds Age of the oldest unprocessed event, in seconds.',
+      '# TYPE steady_pipeline_lag_seconds gauge',
+      `steady_pipeline_lag_seconds ${lag.seconds}`,
+    ].join('\n');
+  });
+  const intake = createIntakeModule(ctx, {
+    integrations: integrations.integrations,
+    onCommitted: () => pipeline.wake(),
+  });
+  return { accounts, audit, services, integrations, alerts, pipeline, intake };
 }
 
 /** JSON is the only body format of the API; parse it strictly (see strict-json.ts). */

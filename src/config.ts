@@ -22,6 +22,8 @@ export interface Config {
   migrateOnStart: boolean;
   jobPollMs: number;
   webDir: string;
+  secretKey: string | null;
+  intakeRateLimitPerMinute: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -66,6 +68,14 @@ function boolean(raw: string): boolean {
 function nonEmpty(raw: string): string {
   if (raw.trim() === '') throw new Error('must not be empty');
   return raw.trim();
+}
+
+function secretKey(raw: string): string {
+  const v = raw.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || Buffer.from(v, 'base64').length !== 32) {
+    throw new Error('must be 32 random bytes in base64 (e.g. openssl rand -base64 32)');
+  }
+  return v;
 }
 
 function databaseUrl(raw: string): string {
@@ -195,6 +205,22 @@ const specs: { [K in keyof Config]: SettingSpec<K> } = {
     description: 'Directory of the built web app (npm run build writes it).',
     fallback: () => path.join(repoRoot, 'web', 'dist'),
     parse: (raw) => path.resolve(nonEmpty(raw)),
+  },
+  secretKey: {
+    key: 'secretKey',
+    env: 'STEADY_SECRET_KEY',
+    description:
+      'Key that encrypts stored webhook secrets (base64 of 32 bytes). Default: a key file created in the data dir.',
+    fallback: () => null,
+    parse: secretKey,
+  },
+  intakeRateLimitPerMinute: {
+    key: 'intakeRateLimitPerMinute',
+    env: 'STEADY_INTAKE_RATE_LIMIT_PER_MINUTE',
+    description:
+      'Default most requests per minute one integration may send (an integration can set its own).',
+    fallback: () => 60_000,
+    parse: integer(1, 100_000_000),
   },
 };
 

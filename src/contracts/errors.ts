@@ -16,6 +16,22 @@ export const errorCodes = {
   too_many_keys: { status: 400, meaning: 'The JSON body has more keys than allowed.' },
   forbidden_key: { status: 400, meaning: 'The JSON body uses a reserved key such as __proto__.' },
   invalid_content_length: { status: 400, meaning: 'Content-Length does not match the body.' },
+  invalid_event: {
+    status: 400,
+    meaning: 'An alert event lacks a required field or has a wrong value; the field is named.',
+  },
+  signature_invalid: {
+    status: 401,
+    meaning: 'The webhook signature is missing or does not match the body and the signing secret.',
+  },
+  timestamp_out_of_tolerance: {
+    status: 401,
+    meaning: 'The signed webhook timestamp is more than 5 minutes from now.',
+  },
+  rate_limited: {
+    status: 429,
+    meaning: 'This integration sends faster than its rate limit; retry after Retry-After.',
+  },
   payload_too_large: { status: 413, meaning: 'The body is larger than the limit for this route.' },
   unsupported_media_type: { status: 415, meaning: 'Send the body as application/json (UTF-8).' },
   // Authentication and authorisation
@@ -41,6 +57,7 @@ export const errorCodes = {
   },
   // Resources
   not_found: { status: 404, meaning: 'No such route or resource.' },
+  name_taken: { status: 409, meaning: 'Another live resource has this name.' },
   conflict: { status: 409, meaning: 'The resource already exists or changed meanwhile.' },
   setup_already_done: { status: 409, meaning: 'The owner account exists already; log in instead.' },
   email_taken: { status: 409, meaning: 'Another user has this email address.' },

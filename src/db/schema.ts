@@ -81,6 +81,141 @@ export interface JobsTable {
   failedAt: number | null;
 }
 
+export interface ServicesTable {
+  id: string;
+  name: string;
+  description: string;
+  team: string;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt: number | null;
+}
+
+export interface IntegrationsTable {
+  id: string;
+  serviceId: string;
+  name: string;
+  type: string;
+  keyHash: string;
+  keyPrefix: string;
+  previousKeyHash: string | null;
+  previousKeyExpiresAt: number | null;
+  /** Encrypted with the instance secret key (see platform/secret-box.ts). */
+  signingSecret: string | null;
+  rateLimitPerMinute: number | null;
+  createdAt: number;
+  updatedAt: number;
+  disabledAt: number | null;
+  deletedAt: number | null;
+}
+
+export interface IntakeRequestsTable {
+  id: string;
+  integrationId: string;
+  receivedAt: number;
+  format: string;
+  body: string;
+  /** JSON object of the request headers that matter. */
+  headers: string;
+  remoteIp: string | null;
+  eventCount: number;
+}
+
+export interface AlertEventsTable {
+  id: Generated<number>;
+  requestId: string;
+  integrationId: string;
+  serviceId: string;
+  receivedAt: number;
+  action: string;
+  dedupKey: string;
+  summary: string;
+  severity: string;
+  source: string | null;
+  component: string | null;
+  groupName: string | null;
+  class: string | null;
+  occurredAt: number | null;
+  /** JSON object of string labels. */
+  labels: string;
+  /** JSON value (custom details, annotations), or null. */
+  details: string | null;
+  /** JSON array of { href, text }. */
+  links: string;
+  /** JSON array of { src, href?, alt? }. */
+  images: string;
+  txId: Generated<number>;
+}
+
+export interface AlertsTable {
+  id: string;
+  integrationId: string;
+  serviceId: string;
+  dedupKey: string;
+  status: string;
+  summary: string;
+  severity: string;
+  source: string | null;
+  component: string | null;
+  groupName: string | null;
+  class: string | null;
+  labels: string;
+  details: string | null;
+  links: string;
+  images: string;
+  eventCount: number;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  firstEventId: number;
+  lastEventId: number;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface IntakeRejectionsTable {
+  id: Generated<number>;
+  integrationId: string;
+  receivedAt: number;
+  statusCode: number;
+  code: string;
+  message: string;
+  field: string | null;
+  contentType: string | null;
+  bodyExcerpt: string;
+  remoteIp: string | null;
+}
+
+export interface IntakeWebhookIdsTable {
+  integrationId: string;
+  webhookId: string;
+  receivedAt: number;
+}
+
+export interface HeartbeatMonitorsTable {
+  integrationId: string;
+  periodSeconds: number;
+  graceSeconds: number;
+  status: string;
+  lastPingAt: number | null;
+  lastStartAt: number | null;
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  lastExitCode: number | null;
+  dueAt: number | null;
+  updatedAt: number;
+}
+
+export interface PipelineCursorsTable {
+  name: string;
+  positionTx: number;
+  positionId: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  updatedAt: number;
+}
+
 /** Every table Steady owns. */
 export interface Schema {
   instance: InstanceTable;
@@ -89,4 +224,13 @@ export interface Schema {
   apiTokens: ApiTokensTable;
   auditLog: AuditLogTable;
   jobs: JobsTable;
+  services: ServicesTable;
+  integrations: IntegrationsTable;
+  intakeRequests: IntakeRequestsTable;
+  alertEvents: AlertEventsTable;
+  alerts: AlertsTable;
+  intakeRejections: IntakeRejectionsTable;
+  intakeWebhookIds: IntakeWebhookIdsTable;
+  heartbeatMonitors: HeartbeatMonitorsTable;
+  pipelineCursors: PipelineCursorsTable;
 }

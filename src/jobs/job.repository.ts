@@ -38,6 +38,46 @@ export async function insertJob(db: Db, job: NewJob, now: number): Promise<boole
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/**
+ * Creates the job with this unique key, or moves the existing one to the new time (a timer
+ * that is pushed back, like a heartbeat's next due time). Moving bumps the fence, so a worker
+ * that was running the old timer cannot delete the moved one.
+ */
+export async function upsertJob(
+  db: Db,
+  job: NewJob & { uniqueKey: string },
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({
+      id: uuidv7(now),
+      kind: job.kind,
+      uniqueKey: job.uniqueKey,
+      runAt: job.runAt,
+      payload: JSON.stringify(job.payload ?? null),
+      maxAttempts: job.maxAttempts ?? 10,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+      createdAt: now,
+      failedAt: null,
+    })
+    .onConflict((oc) =>
+      oc.column('uniqueKey').doUpdateSet((eb) => ({
+        runAt: eb.ref('excluded.runAt'),
+        payload: eb.ref('excluded.payload'),
+        attempts: 0,
+        fence: eb('jobs.fence', '+', 1),
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError: null,
+        failedAt: null,
+      })),
+    )
+    .execute();
+}
+
 /** Removes the job with this unique key, if any (a timer that is no longer needed). */
 export async function deleteJobByKey(db: Db, uniqueKey: string): Promise<void> {
   await db.deleteFrom('jobs').where('uniqueKey', '=', uniqueKey).execute();

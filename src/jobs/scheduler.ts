@@ -10,6 +10,7 @@ import {
   releaseJobs,
   rescheduleJob,
   type JobRow,
+  upsertJob,
   type NewJob,
 } from './job.repository.ts';
 import type { Db } from '../db/store.ts';
@@ -78,6 +79,12 @@ export class Scheduler {
     const created = await insertJob(db, job, this.#options.clock.now());
     if (created) this.wakeAt(job.runAt);
     return created;
+  }
+
+  /** Creates or moves the timer with `job.uniqueKey` inside the caller's transaction. */
+  async reschedule(db: Db, job: NewJob & { uniqueKey: string }): Promise<void> {
+    await upsertJob(db, job, this.#options.clock.now());
+    this.wakeAt(job.runAt);
   }
 
   /** Starts polling. */

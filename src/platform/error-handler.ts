@@ -49,61 +49,59 @@ const fastifyMessages: Partial<Record<ErrorCode, string>> = {
   invalid_json: 'The body is not valid JSON.',
 };
 
-function send(reply: FastifyReply, error: AppError, requestId: string): FastifyReply {
+/** Writes `{ error: { code, message, field?, requestId } }` with the error's status and headers. */
+export function sendAppError(
+  reply: FastifyReply,
+  error: AppError,
+  requestId: string,
+): FastifyReply {
   const body: ErrorBody = { error: { code: error.code, message: error.message, requestId } };
   if (error.field !== undefined) body.error.field = error.field;
   for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
   return reply.status(error.status).type('application/json; charset=utf-8').send(body);
 }
 
+/**
+ * Any thrown error as an AppError: validation failures name the field, Fastify's body errors
+ * get their code, database outages become 503 with Retry-After, anything else a logged 500
+ * that reveals nothing but the request id.
+ */
+export function toAppError(
+  error: Error & Partial<FastifyError>,
+  request: FastifyRequest,
+): AppError {
+  if (isAppError(error)) {
+    if (error.status >= 500) request.log.warn({ err: error.cause ?? error }, error.message);
+    return error;
+  }
+  if (error.validation !== undefined) {
+    const first = error.validation[0] as ValidationIssue | undefined;
+    const part =
+      error.validationContext === 'querystring'
+        ? 'query string'
+        : (error.validationContext ?? 'body');
+    const { field, message } = describeValidationIssue(first ?? {}, part);
+    return new AppError('invalid_request', message, { field });
+  }
+  const mapped = error.code === undefined ? undefined : fastifyCodes[error.code];
+  if (mapped !== undefined) return new AppError(mapped, fastifyMessages[mapped] ?? error.message);
+  if (isTransientDatabaseError(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    return new AppError('unavailable', 'The database is not answering; retry shortly.', {
+      headers: { 'retry-after': '5' },
+    });
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError('invalid_request', error.message);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return new AppError('internal_error', `Something failed inside Steady (request ${request.id}).`);
+}
+
 /** Maps every thrown error to `{ error: { code, message, field? } }`; internals never leak. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler(
-    (error: Error & Partial<FastifyError>, request: FastifyRequest, reply: FastifyReply) => {
-      if (isAppError(error)) {
-        if (error.status >= 500) request.log.warn({ err: error.cause ?? error }, error.message);
-        return send(reply, error, request.id);
-      }
-      if (error.validation !== undefined) {
-        const first = error.validation[0] as ValidationIssue | undefined;
-        const part =
-          error.validationContext === 'querystring'
-            ? 'query string'
-            : (error.validationContext ?? 'body');
-        const { field, message } = describeValidationIssue(first ?? {}, part);
-        return send(reply, new AppError('invalid_request', message, { field }), request.id);
-      }
-      const mapped = error.code === undefined ? undefined : fastifyCodes[error.code];
-      if (mapped !== undefined) {
-        return send(
-          reply,
-          new AppError(mapped, fastifyMessages[mapped] ?? error.message),
-          request.id,
-        );
-      }
-      if (isTransientDatabaseError(error)) {
-        request.log.warn({ err: error }, 'database unavailable');
-        return send(
-          reply,
-          new AppError('unavailable', 'The database is not answering; retry shortly.', {
-            headers: { 'retry-after': '5' },
-          }),
-          request.id,
-        );
-      }
-      if (
-        typeof error.statusCode === 'number' &&
-        error.statusCode >= 400 &&
-        error.statusCode < 500
-      ) {
-        return send(reply, new AppError('invalid_request', error.message), request.id);
-      }
-      request.log.error({ err: error }, 'unhandled error');
-      return send(
-        reply,
-        new AppError('internal_error', `Something failed inside Steady (request ${request.id}).`),
-        request.id,
-      );
-    },
+    (error: Error & Partial<FastifyError>, request: FastifyRequest, reply: FastifyReply) =>
+      sendAppError(reply, toAppError(error, request), request.id),
   );
 }

@@ -20,10 +20,10 @@ export class WindowLimiter {
   }
 
   /**
-   * Records one event for `key`. Returns 0 when it is within the limit, otherwise the
-   * milliseconds until the window resets.
+   * Records one event for `key`. Returns 0 when it is within the limit (the constructor's, or
+   * `limit` for keys with their own), otherwise the milliseconds until the window resets.
    */
-  hit(key: string): number {
+  hit(key: string, limit: number = this.#limit): number {
     const now = this.#clock.now();
     let window = this.#windows.get(key);
     if (window === undefined || now - window.start >= this.#windowMs) {
@@ -36,7 +36,17 @@ export class WindowLimiter {
       if (oldest !== undefined) this.#windows.delete(oldest);
     }
     window.count++;
-    return window.count > this.#limit ? window.start + this.#windowMs - now : 0;
+    return window.count > limit ? window.start + this.#windowMs - now : 0;
+  }
+
+  /** True when `key` is over its limit in the current window; counts nothing. */
+  isOver(key: string, limit: number = this.#limit): boolean {
+    const window = this.#windows.get(key);
+    return (
+      window !== undefined &&
+      this.#clock.now() - window.start < this.#windowMs &&
+      window.count > limit
+    );
   }
 
   /** Forgets `key`, e.g. after a successful login. */

@@ -30,7 +30,11 @@ export function parseStrictJson(
   bytes: Uint8Array,
   limits: JsonLimits = defaultJsonLimits,
 ): unknown {
-  const text = decodeUtf8(bytes);
+  return parseStrictJsonText(decodeUtf8(bytes), limits);
+}
+
+/** parseStrictJson for text that is already decoded. */
+export function parseStrictJsonText(text: string, limits: JsonLimits = defaultJsonLimits): unknown {
   if (text.trim() === '')
     throw new AppError('empty_body', 'The request body is empty; send a JSON document.');
   let value: unknown;

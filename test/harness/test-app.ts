@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import type { TestDatabase, TestEngine } from './engines.ts';
 import { HttpClient } from './http-client.ts';
+import { scopes } from '../../src/contracts/access.ts';
 
 /** A Steady app on a fresh database, driven through `inject` (no port). */
 export interface TestApp {
@@ -87,5 +88,21 @@ export async function userWithRole(
   const client = testApp.client();
   const login = await client.post('/api/auth/login', { email, password: ownerPassword });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
+  return client;
+}
+
+/**
+ * A client acting as `session`'s user through an API token with every scope. Unlike a browser
+ * session it does not go idle, so tests that move the clock by days keep working.
+ */
+export async function tokenClient(testApp: TestApp, session: HttpClient): Promise<HttpClient> {
+  const created = await session.post('/api/me/tokens', {
+    name: `test ${Math.random()}`,
+    scopes: [...scopes],
+  });
+  if (created.status !== 201)
+    throw new Error(`token create failed: ${created.status} ${created.text}`);
+  const client = testApp.client();
+  client.bearer = created.json.token;
   return client;
 }

@@ -25,17 +25,20 @@ const validBodies: Record<string, Record<string, unknown>> = {
   },
   'PATCH /api/users/:id': { name: 'Renamed' },
   'POST /api/me/tokens': { name: 'token', scopes: ['alerts:read'] },
+  'POST /api/services': { name: 'payments', description: 'Takes money' },
+  'PATCH /api/services/:id': { description: 'Takes money' },
+  'POST /api/integrations': { serviceId: 'some-service', type: 'generic', name: 'Scripts' },
+  'PATCH /api/integrations/:id': { name: 'Scripts' },
+  'POST /api/integrations/:id/rotate-key': { overlapMinutes: 10 },
 };
 
 function nested(depth: number): string {
   return `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
-/** The first string-valued field of a body, for the wrong-type case. */
-function firstStringField(body: Record<string, unknown>): string {
-  const key = Object.keys(body).find((k) => typeof body[k] === 'string');
-  assert.ok(key, 'the example body needs a string field');
-  return key;
+/** The first string-valued field of a body, for the wrong-type cases (undefined when it has none). */
+function firstStringField(body: Record<string, unknown>): string | undefined {
+  return Object.keys(body).find((k) => typeof body[k] === 'string');
 }
 
 interface Case {
@@ -124,20 +127,24 @@ function casesFor(body: Record<string, unknown>): Case[] {
       code: 'invalid_request',
       field: 'isAdmin',
     },
-    {
-      name: 'a number where text belongs',
-      raw: JSON.stringify({ ...body, [stringField]: 12 }),
-      status: 400,
-      code: 'invalid_request',
-      field: stringField,
-    },
-    {
-      name: 'text over the length limit',
-      raw: JSON.stringify({ ...body, [stringField]: 'x'.repeat(5000) }),
-      status: 400,
-      code: 'invalid_request',
-      field: stringField,
-    },
+    ...(stringField === undefined
+      ? []
+      : [
+          {
+            name: 'a number where text belongs',
+            raw: JSON.stringify({ ...body, [stringField]: 12 }),
+            status: 400,
+            code: 'invalid_request',
+            field: stringField,
+          },
+          {
+            name: 'text over the length limit',
+            raw: JSON.stringify({ ...body, [stringField]: 'x'.repeat(5000) }),
+            status: 400,
+            code: 'invalid_request',
+            field: stringField,
+          },
+        ]),
   ];
 }
 

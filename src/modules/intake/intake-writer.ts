@@ -1,0 +1,157 @@
+import type { Store } from '../../db/store.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Histogram } from '../../platform/metrics.ts';
+import { appendIntake, type IntakeRecord } from './event-log.repository.ts';
+
+export type WriteResult = 'stored' | 'duplicate';
+
+interface Pending {
+  record: IntakeRecord;
+  resolve: (result: WriteResult) => void;
+  reject: (error: Error) => void;
+}
+
+export interface IntakeWriterOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Most events in one transaction. */
+  maxBatchEvents?: number;
+  /** Most events waiting for a commit; beyond it new requests are refused with 503. */
+  maxPendingEvents?: number;
+  commitSeconds?: Histogram;
+  batchEvents?: Histogram;
+  /** Called after each commit with the number of events written (wakes the pipeline). */
+  onCommitted?: (events: number) => void;
+}
+
+function overloaded(): AppError {
+  return new AppError(
+    'unavailable',
+    'Steady is receiving more than it can store right now; retry shortly.',
+    { headers: { 'retry-after': '2' } },
+  );
+}
+
+/**
+ * Group commit for intake: every request waits in a batch that is written in one transaction,
+ * and each request is answered only after that transaction commits ("accepted means stored").
+ * Requests that arrive while a batch is being written form the next batch, so one commit (one
+ * fsync) carries many requests under load, and a lone request waits only for its own commit.
+ */
+export class IntakeWriter {
+  readonly #options: Required<
+    Omit<IntakeWriterOptions, 'commitSeconds' | 'batchEvents' | 'onCommitted'>
+  > &
+    Pick<IntakeWriterOptions, 'commitSeconds' | 'batchEvents' | 'onCommitted'>;
+  #pending: Pending[] = [];
+  #pendingEvents = 0;
+  #flushing: Promise<void> | null = null;
+  #scheduled = false;
+  #closed = false;
+
+  constructor(options: IntakeWriterOptions) {
+    this.#options = { maxBatchEvents: 5000, maxPendingEvents: 50_000, ...options };
+  }
+
+  /** Events waiting to be committed (for /metrics and back-pressure). */
+  get pendingEvents(): number {
+    return this.#pendingEvents;
+  }
+
+  /** Stores a request and its events; resolves once they are committed. */
+  submit(record: IntakeRecord): Promise<WriteResult> {
+    if (this.#closed)
+      return Promise.reject(
+        new AppError('unavailable', 'Steady is shutting down; retry shortly.', {
+          headers: { 'retry-after': '5' },
+        }),
+      );
+    const size = Math.max(1, record.events.length);
+    if (this.#pendingEvents + size > this.#options.maxPendingEvents)
+      return Promise.reject(overloaded());
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.#pending.push({ record, resolve, reject });
+      this.#pendingEvents += size;
+      this.#schedule();
+    });
+  }
+
+  /** Writes whatever is waiting and resolves when it is committed (tests, shutdown). */
+  async flush(): Promise<void> {
+    while (this.#pending.length > 0 || this.#flushing !== null) {
+      if (this.#flushing !== null) await this.#flushing;
+      else await this.#writeBatch();
+    }
+  }
+
+  /** Refuses new requests and writes the waiting ones. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#flushing !== null) return;
+    this.#scheduled = true;
+    // setImmediate runs after the I/O callbacks of this loop turn, so every request parsed
+    // in the same turn joins this batch.
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#flushing === null && this.#pending.length > 0) void this.#writeBatch();
+    });
+  }
+
+  #takeBatch(): Pending[] {
+    let events = 0;
+    let count = 0;
+    while (count < this.#pending.length) {
+      const size = Math.max(1, this.#pending[count]?.record.events.length ?? 1);
+      if (count > 0 && events + size > this.#options.maxBatchEvents) break;
+      events += size;
+      count++;
+    }
+    this.#pendingEvents -= events;
+    return this.#pending.splice(0, count);
+  }
+
+  #writeBatch(): Promise<void> {
+    const batch = this.#takeBatch();
+    const flushing = this.#commit(batch).finally(() => {
+      this.#flushing = null;
+      if (this.#pending.length > 0) this.#schedule();
+    });
+    this.#flushing = flushing;
+    return flushing;
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    const { store, clock, log, commitSeconds, batchEvents, onCommitted } = this.#options;
+    const started = performance.now();
+    const events = batch.reduce((n, p) => n + p.record.events.length, 0);
+    try {
+      const stored = await appendIntake(
+        store.db,
+        batch.map((p) => p.record),
+        clock.now(),
+      );
+      commitSeconds?.observe({}, (performance.now() - started) / 1000);
+      batchEvents?.observe({}, events);
+      batch.forEach((p, i) => p.resolve(stored[i] === false ? 'duplicate' : 'stored'));
+      if (events > 0) onCommitted?.(events);
+    } catch (error) {
+      log.warn(
+        { err: error, requests: batch.length, events },
+        'intake: could not commit a batch; the senders get 503',
+      );
+      const failure = new AppError(
+        'unavailable',
+        'Steady could not store the alert; retry shortly.',
+        { headers: { 'retry-after': '5' }, cause: error },
+      );
+      for (const p of batch) p.reject(failure);
+    }
+  }
+}
