@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config } from './config.ts';
+import type { Config, LogLevel } from './config.ts';
 import { migrateToLatest, openStore, type Db, type Store } from './db/store.ts';
 import { countJobs, Scheduler } from './jobs/index.ts';
 import { createAccountsModule, type AccountsModule } from './modules/accounts/index.ts';
@@ -18,6 +18,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import { sessionCookieSettings, type ModuleContext } from './platform/context.ts';
 import { registerErrorHandler } from './platform/error-handler.ts';
 import { AppError } from './platform/errors.ts';
+import { registerLazyRequestLoggers } from './platform/lazy-logger.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { loadSecretBox } from './platform/secret-box.ts';
 import {
@@ -63,6 +64,15 @@ declare module 'fastify' {
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+const logLevelRank: Record<LogLevel, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
 
 /**
  * Builds a Steady app from a config: opens (and by default migrates) the store, wires the
@@ -77,6 +87,7 @@ export async function buildApp(
     databaseUrl: config.databaseUrl,
     poolMax: config.databasePoolMax,
     timeoutMs: config.databaseTimeoutMs,
+    backgroundCheckpoints: true,
   });
   try {
     if (config.migrateOnStart) await migrateToLatest(store);
@@ -147,6 +158,7 @@ async function assemble(
   const modules = createModules(ctx, owner);
 
   const routes = collectRoutes(app);
+  registerLazyRequestLoggers(app);
   registerValidation(app);
   registerErrorHandler(app);
   registerSecurityHeaders(app, { hsts: config.baseUrl.startsWith('https:') });
@@ -158,6 +170,10 @@ async function assemble(
   });
   app.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
+    if (logLevelRank[level] < logLevelRank[request.log.level as LogLevel]) {
+      done();
+      return;
+    }
     request.log[level](
       { req: request, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',
@@ -233,7 +249,9 @@ function createModules(ctx: ModuleContext, owner: string) {
   });
   onServiceDeleted = (trx, id, now) => integrations.integrations.deleteForService(trx, id, now);
   const alerts = createAlertsModule(ctx);
+  let intakeBusy = () => false;
   const pipeline = new Pipeline({
+    isInputBusy: () => intakeBusy(),
     store,
     clock,
     log: ctx.log,
@@ -262,6 +280,7 @@ function createModules(ctx: ModuleContext, owner: string) {
     integrations: integrations.integrations,
     onCommitted: () => pipeline.wake(),
   });
+  intakeBusy = () => intake.writer.isBusy;
   return { accounts, audit, services, integrations, alerts, pipeline, intake };
 }
 

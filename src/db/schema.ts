@@ -144,7 +144,6 @@ export interface AlertEventsTable {
   links: string;
   /** JSON array of { src, href?, alt? }. */
   images: string;
-  txId: Generated<number>;
 }
 
 export interface AlertsTable {
@@ -209,8 +208,8 @@ export interface HeartbeatMonitorsTable {
 
 export interface PipelineCursorsTable {
   name: string;
-  positionTx: number;
-  positionId: number;
+  /** The id of the last event processed. */
+  position: number;
   leaseOwner: string | null;
   leaseUntil: number | null;
   updatedAt: number;

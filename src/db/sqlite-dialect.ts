@@ -13,6 +13,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 
 /** Options for the embedded SQLite store. */
 export interface NodeSqliteOptions {
@@ -20,9 +21,12 @@ export interface NodeSqliteOptions {
   file: string;
   /** How long a writer waits for another writer's lock before SQLITE_BUSY, in ms. */
   busyTimeoutMs: number;
+  /** Checkpoint the WAL in a worker thread instead of on the event loop (the server does). */
+  backgroundCheckpoints?: boolean;
 }
 
 const statementCacheSize = 500;
+const maxCachedSqlLength = 4096;
 
 /**
  * Kysely dialect for Node's built-in `node:sqlite`. Kysely ships a dialect for better-sqlite3
@@ -32,11 +36,23 @@ const statementCacheSize = 500;
  */
 export class NodeSqliteDialect implements Dialect {
   readonly #options: NodeSqliteOptions;
+  #driver: NodeSqliteDriver | undefined;
   constructor(options: NodeSqliteOptions) {
     this.#options = options;
   }
   createDriver(): Driver {
-    return new NodeSqliteDriver(this.#options);
+    this.#driver = new NodeSqliteDriver(this.#options);
+    return this.#driver;
+  }
+  /**
+   * A cached prepared statement on the connection, for hot paths that skip the query builder.
+   * Only for a caller that holds the connection (inside its transaction or exclusive section):
+   * node:sqlite is synchronous, so nothing else can run in between.
+   */
+  statement(sql: string): StatementSync {
+    const connection = this.#driver?.connection;
+    if (connection === undefined) throw new Error('The SQLite store is not open');
+    return connection.statement(sql);
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();
@@ -57,6 +73,7 @@ export class NodeSqliteDialect implements Dialect {
 class NodeSqliteDriver implements Driver {
   readonly #options: NodeSqliteOptions;
   #connection: NodeSqliteConnection | undefined;
+  #checkpointer: SqliteCheckpointer | undefined;
   #queue: (() => void)[] = [];
   #busy = false;
 
@@ -73,8 +90,21 @@ class NodeSqliteDriver implements Driver {
     db.exec('PRAGMA synchronous = FULL');
     db.exec('PRAGMA foreign_keys = ON');
     db.exec(`PRAGMA busy_timeout = ${String(this.#options.busyTimeoutMs)}`);
+    if (this.#options.backgroundCheckpoints) {
+      db.exec('PRAGMA wal_autocheckpoint = 0');
+      this.#checkpointer = new SqliteCheckpointer(this.#options.file, {
+        intervalMs: 200,
+        // Without the thread, fall back to SQLite's own checkpoints on the main connection.
+        onError: () => db.exec('PRAGMA wal_autocheckpoint = 1000'),
+      });
+    }
     this.#connection = new NodeSqliteConnection(db);
     return Promise.resolve();
+  }
+
+  /** The one connection, once open. */
+  get connection(): NodeSqliteConnection | undefined {
+    return this.#connection;
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -101,10 +131,10 @@ class NodeSqliteDriver implements Driver {
     await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
   }
 
-  destroy(): Promise<void> {
+  async destroy(): Promise<void> {
     this.#connection?.close();
     this.#connection = undefined;
-    return Promise.resolve();
+    await this.#checkpointer?.stop();
   }
 }
 
@@ -164,6 +194,11 @@ class NodeSqliteConnection implements DatabaseConnection {
     if (this.#db.isOpen) this.#db.close();
   }
 
+  /** A prepared statement from the cache (prepared and cached when new). */
+  statement(sql: string): StatementSync {
+    return this.#prepare(sql);
+  }
+
   #prepare(sql: string): StatementSync {
     let stmt = this.#statements.get(sql);
     if (stmt !== undefined) {
@@ -172,6 +207,9 @@ class NodeSqliteConnection implements DatabaseConnection {
       return stmt;
     }
     stmt = this.#db.prepare(sql);
+    // A long statement (a big multi-row INSERT) holds a lot of memory and is rarely repeated
+    // exactly: prepare it for this one use only.
+    if (sql.length > maxCachedSqlLength) return stmt;
     this.#statements.set(sql, stmt);
     if (this.#statements.size > statementCacheSize) {
       const oldest = this.#statements.keys().next().value;

@@ -105,23 +105,33 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Labels as a null-prototype string map (so a key like "constructor" is just a key), with
- * non-string values turned into text. Returns an error message when there are too many.
+ * Labels as a string map, with non-string values turned into text. A key "__proto__" is kept
+ * as data (defined, never assigned, so it cannot change the object's prototype). Returns an
+ * error message when there are too many.
  */
 export function readLabels(
   value: unknown,
-  into: Record<string, string> = Object.create(null) as Record<string, string>,
+  into: Record<string, string> = {},
 ): Record<string, string> | string {
   if (value === undefined || value === null) return into;
   if (!isObject(value)) return 'must be an object of text values';
-  for (const [key, raw] of Object.entries(value)) {
+  let count = Object.keys(into).length;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const raw = value[key];
     if (raw === null || raw === undefined) continue;
-    into[cleanText(key, limits.labelKey)] = cleanText(
-      typeof raw === 'string' ? raw : JSON.stringify(raw),
-      limits.labelValue,
-    );
+    const text = cleanText(typeof raw === 'string' ? raw : JSON.stringify(raw), limits.labelValue);
+    const name = cleanText(key, limits.labelKey);
+    if (name === '__proto__')
+      Object.defineProperty(into, name, {
+        value: text,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else into[name] = text;
+    if (++count > limits.labels) return `has more than ${limits.labels} labels`;
   }
-  if (Object.keys(into).length > limits.labels) return `has more than ${limits.labels} labels`;
   return into;
 }
 

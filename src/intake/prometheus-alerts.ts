@@ -11,7 +11,6 @@ import {
   cleanText,
   isObject,
   limits,
-  linkIf,
   normalizeSeverity,
   optionalText,
   parseTimestamp,
@@ -89,18 +88,24 @@ export function parsePrometheusAlerts(
       annotations.message ??
       labels.alertname ??
       'Alert';
-    const details: Record<string, unknown> = {
-      annotations: { ...annotations },
-      ...options.extraDetails?.(alert),
-    };
-    const commonSeverity =
-      typeof commonLabels.severity === 'string' ? commonLabels.severity : undefined;
+    const details: Record<string, unknown> = { annotations };
+    if (options.extraDetails !== undefined) Object.assign(details, options.extraDetails(alert));
+    const severity =
+      labels.severity ??
+      (typeof commonLabels.severity === 'string' ? commonLabels.severity : undefined);
+    const links: AlertLink[] = [];
+    if (typeof alert.generatorURL === 'string' && alert.generatorURL !== '')
+      links.push({ href: cleanText(alert.generatorURL, limits.href), text: 'Source' });
+    if (annotations.runbook_url !== undefined && annotations.runbook_url !== '')
+      links.push({ href: cleanText(annotations.runbook_url, limits.href), text: 'Runbook' });
+    if (options.extraLinks !== undefined) links.push(...options.extraLinks(alert));
+    if (externalUrl !== null) links.push({ href: externalUrl, text: 'Alert manager' });
 
     events.push({
       action: status === 'resolved' ? 'resolve' : 'trigger',
       dedupKey: fingerprint,
       summary: cleanText(summary, limits.summary),
-      severity: normalizeSeverity(labels.severity ?? commonSeverity),
+      severity: normalizeSeverity(severity),
       source: labels.instance ?? labels.job ?? labels.host ?? null,
       component: labels.service ?? labels.job ?? null,
       group: labels.team ?? labels.namespace ?? null,
@@ -109,14 +114,9 @@ export function parsePrometheusAlerts(
         status === 'resolved' ? (alert.endsAt ?? alert.startsAt) : alert.startsAt,
         context.receivedAt,
       ),
-      labels: { ...labels },
+      labels,
       details,
-      links: [
-        ...linkIf(alert.generatorURL, 'Source'),
-        ...linkIf(annotations.runbook_url, 'Runbook'),
-        ...(options.extraLinks?.(alert) ?? []),
-        ...linkIf(externalUrl, 'Alert manager'),
-      ],
+      links,
       images: [],
     });
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { redactUrl } from './logger.ts';
+import { redactUrl, scrubSecrets } from './logger.ts';
 
 describe('redactUrl', () => {
   it('keeps only a prefix of secrets in intake and ping URLs', () => {
@@ -13,5 +13,29 @@ describe('redactUrl', () => {
       '/ping/5bf669…/fail',
     );
     assert.equal(redactUrl('/api/incidents/42'), '/api/incidents/42');
+  });
+});
+
+describe('scrubSecrets', () => {
+  it('replaces secret-looking values one and two levels deep, and leaves the rest alone', () => {
+    const input = {
+      msg: 'x',
+      password: 'hunter2',
+      body: { email: 'a@b.c', newPassword: 'p', nested: { token: 'deeper is not looked at' } },
+      headers: { Authorization: 'Bearer x' },
+    };
+    assert.deepEqual(scrubSecrets(input), {
+      msg: 'x',
+      password: '[redacted]',
+      body: {
+        email: 'a@b.c',
+        newPassword: '[redacted]',
+        nested: { token: 'deeper is not looked at' },
+      },
+      headers: { Authorization: '[redacted]' },
+    });
+    assert.equal(input.password, 'hunter2', 'the original is not changed');
+    const clean = { msg: 'fine', count: 3 };
+    assert.equal(scrubSecrets(clean), clean);
   });
 });

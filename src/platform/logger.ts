@@ -16,24 +16,60 @@ export function redactUrl(url: string): string {
   return url;
 }
 
-/** pino options for the server: JSON lines, request ids, secrets redacted. */
+const secretKeys = new Set([
+  'password',
+  'currentpassword',
+  'newpassword',
+  'token',
+  'routing_key',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-csrf-token',
+  'signingsecret',
+  'key',
+]);
+
+/**
+ * Replaces the values of secret-looking keys, two levels deep. Requests are logged through the
+ * serializer below (method, redacted URL, address: never headers or bodies), so this is a
+ * backstop for objects passed to the logger by hand. It runs only for lines actually written;
+ * pino's `redact` option would instead cost every request's child logger.
+ */
+export function scrubSecrets(object: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(object)) {
+    let next = value;
+    if (secretKeys.has(key.toLowerCase())) next = '[redacted]';
+    else if (
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      !(value instanceof Error)
+    ) {
+      for (const inner of Object.keys(value)) {
+        if (secretKeys.has(inner.toLowerCase())) {
+          next = { ...(value as Record<string, unknown>) };
+          for (const k of Object.keys(next as object))
+            if (secretKeys.has(k.toLowerCase()))
+              (next as Record<string, unknown>)[k] = '[redacted]';
+          break;
+        }
+      }
+    }
+    if (next !== value) {
+      copy ??= { ...object };
+      copy[key] = next;
+    }
+  }
+  return copy ?? object;
+}
+
+/** pino options for the server: JSON lines, request ids, secrets kept out. */
 export function loggerOptions(level: LogLevel) {
   return {
     level,
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        'req.headers["x-csrf-token"]',
-        'res.headers["set-cookie"]',
-        '*.password',
-        '*.currentPassword',
-        '*.newPassword',
-        '*.token',
-        '*.routing_key',
-      ],
-      censor: '[redacted]',
-    },
+    formatters: { log: scrubSecrets },
     serializers: {
       req: (request: FastifyRequest) => ({
         method: request.method,

@@ -49,28 +49,31 @@ export function parseStrictJsonText(text: string, limits: JsonLimits = defaultJs
 
 /** Throws when a parsed JSON value breaks the depth, key-count or reserved-key rules. */
 export function checkJsonShape(root: unknown, limits: JsonLimits): void {
-  const stack: { value: unknown; depth: number; path: string }[] = [
-    { value: root, depth: 1, path: '' },
-  ];
+  // Two parallel stacks and no per-node path strings: this runs on every intake request, and
+  // the path of a violation is worked out only when there is one.
+  const values: unknown[] = [root];
+  const depths: number[] = [1];
   let keys = 0;
-  while (stack.length > 0) {
-    const { value, depth, path } = stack.pop() as { value: unknown; depth: number; path: string };
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop() ?? 1;
     if (typeof value !== 'object' || value === null) continue;
     if (depth > limits.maxDepth) {
       throw new AppError('too_deep', `The body nests deeper than ${limits.maxDepth} levels.`, {
-        field: path || undefined,
+        field: pathTo(root, value),
       });
     }
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) {
-        stack.push({ value: value[i], depth: depth + 1, path: `${path}[${i}]` });
+        values.push(value[i]);
+        depths.push(depth + 1);
       }
       continue;
     }
-    for (const key of Object.keys(value)) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
       keys++;
       const child = (value as Record<string, unknown>)[key];
-      const childPath = path === '' ? key : `${path}.${key}`;
       if (
         key === '__proto__' ||
         (key === 'constructor' &&
@@ -78,14 +81,33 @@ export function checkJsonShape(root: unknown, limits: JsonLimits): void {
           child !== null &&
           'prototype' in child)
       ) {
+        const parent = pathTo(root, value);
         throw new AppError('forbidden_key', `The key "${key}" is not allowed.`, {
-          field: childPath,
+          field: parent === undefined ? key : `${parent}.${key}`,
         });
       }
-      stack.push({ value: child, depth: depth + 1, path: childPath });
+      values.push(child);
+      depths.push(depth + 1);
     }
     if (keys > limits.maxKeys) {
       throw new AppError('too_many_keys', `The body has more than ${limits.maxKeys} keys.`);
     }
   }
+}
+
+/** The dotted path from `root` to `target` (undefined for the root itself), found iteratively. */
+function pathTo(root: unknown, target: unknown): string | undefined {
+  const stack: { value: unknown; path: string }[] = [{ value: root, path: '' }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: string };
+    if (value === target) return path === '' ? undefined : path;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      value.forEach((child, i) => stack.push({ value: child, path: `${path}[${i}]` }));
+    } else {
+      for (const [key, child] of Object.entries(value))
+        stack.push({ value: child, path: path === '' ? key : `${path}.${key}` });
+    }
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 // API tokens look like `stdy_<30 base62 chars of randomness><6 base62 chars of CRC32>`:
 // the prefix lets secret scanners find leaked tokens, the checksum lets Steady reject a typo
@@ -53,7 +53,7 @@ export function isWellFormedApiToken(token: string): boolean {
 
 /** The SHA-256 (hex) under which a token is stored; a fast hash suffices for 178 random bits. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret);
 }
 
 /** The part of a token shown in lists so people can tell tokens apart. */

@@ -1,34 +1,31 @@
 import type { Db } from '../../db/store.ts';
-import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { findAlertsUpdatedSince } from './alert.repository.ts';
 
 type Listener = (alertIds: readonly string[]) => void;
 
 /**
- * Tells live views which alerts changed. Changes made by this process's pipeline are
- * published at once; changes made by another replica are found by a poll (only while someone
- * is listening), so every replica's views stay current.
+ * Tells live views which alerts changed. Changes made by this process's pipeline are published
+ * at once with their ids; while someone listens, a poll of the pipeline's cursor notices work
+ * done by another replica and publishes "something changed" (no ids), so views on every replica
+ * stay current without an index on the alerts' update time.
  */
 export class AlertFeed {
   readonly #listeners = new Set<Listener>();
   readonly #db: Db;
-  readonly #clock: Clock;
   readonly #log: Logger;
   readonly #pollMs: number;
   #timer: NodeJS.Timeout | undefined;
-  #since = 0;
+  #lastPosition: string | null = null;
 
-  constructor(options: { db: Db; clock: Clock; log: Logger; pollMs?: number }) {
+  constructor(options: { db: Db; log: Logger; pollMs?: number }) {
     this.#db = options.db;
-    this.#clock = options.clock;
     this.#log = options.log;
     this.#pollMs = options.pollMs ?? 2000;
   }
 
   subscribe(listener: Listener): () => void {
     if (this.#listeners.size === 0) {
-      this.#since = this.#clock.now();
+      this.#lastPosition = null;
       this.#timer = setInterval(() => void this.#poll(), this.#pollMs);
       this.#timer.unref();
     }
@@ -52,11 +49,15 @@ export class AlertFeed {
 
   async #poll(): Promise<void> {
     try {
-      const changed = await findAlertsUpdatedSince(this.#db, this.#since, 500);
-      const last = changed.at(-1);
-      if (last === undefined) return;
-      this.#since = last.updatedAt;
-      this.publish(changed.map((c) => c.id));
+      const cursor = await this.#db
+        .selectFrom('pipelineCursors')
+        .select('position')
+        .where('name', '=', 'main')
+        .executeTakeFirst();
+      const position = cursor === undefined ? '' : String(cursor.position);
+      const changed = this.#lastPosition !== null && position !== this.#lastPosition;
+      this.#lastPosition = position;
+      if (changed) for (const listener of this.#listeners) listener([]);
     } catch (error) {
       this.#log.warn({ err: error }, 'alert feed: could not poll for changes');
     }

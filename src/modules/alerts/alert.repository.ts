@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db } from '../../db/store.ts';
+import { upsertRowsById } from '../../db/bulk.ts';
+import type { Db, Store } from '../../db/store.ts';
 import type { AlertEventsTable, AlertsTable } from '../../db/schema.ts';
 
 export type AlertRow = Selectable<AlertsTable>;
@@ -9,8 +10,20 @@ const lookupChunk = 200;
 /** The open alerts for the given (integration, dedup key) pairs. */
 export async function findOpenAlerts(
   db: Db,
+  store: Pick<Store, 'sqlite'>,
   pairs: readonly { integrationId: string; dedupKey: string }[],
 ): Promise<AlertRow[]> {
+  if (store.sqlite !== null) {
+    // One indexed point lookup per key on a cached statement: far cheaper in SQLite than a
+    // long row-value IN list. The caller's transaction holds the connection.
+    const lookup = store.sqlite.statement(openAlertSql(db));
+    const rows: AlertRow[] = [];
+    for (const p of pairs) {
+      const row = lookup.get(p.integrationId, p.dedupKey, 'resolved');
+      if (row !== undefined) rows.push(fromSqlite(row as unknown as SqliteAlertRow));
+    }
+    return rows;
+  }
   const rows: AlertRow[] = [];
   for (let i = 0; i < pairs.length; i += lookupChunk) {
     const chunk = pairs.slice(i, i + lookupChunk);
@@ -27,20 +40,81 @@ export async function findOpenAlerts(
   return rows;
 }
 
-/** Inserts new alerts. */
-export async function insertAlerts(db: Db, rows: readonly AlertRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += lookupChunk) {
-    await db
-      .insertInto('alerts')
-      .values(rows.slice(i, i + lookupChunk))
-      .execute();
-  }
+let openAlertQuery: string | undefined;
+function openAlertSql(db: Db): string {
+  openAlertQuery ??= db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('integrationId', '=', '')
+    .where('dedupKey', '=', '')
+    .where('status', '<>', 'resolved')
+    .compile().sql;
+  return openAlertQuery;
 }
 
-/** Writes an alert's new state. */
-export async function updateAlert(db: Db, row: AlertRow): Promise<void> {
-  const { id, ...changes } = row;
-  await db.updateTable('alerts').set(changes).where('id', '=', id).execute();
+interface SqliteAlertRow {
+  id: string;
+  integration_id: string;
+  service_id: string;
+  dedup_key: string;
+  status: string;
+  summary: string;
+  severity: string;
+  source: string | null;
+  component: string | null;
+  group_name: string | null;
+  class: string | null;
+  labels: string;
+  details: string | null;
+  links: string;
+  images: string;
+  event_count: number;
+  first_seen_at: number;
+  last_seen_at: number;
+  first_event_id: number;
+  last_event_id: number;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function fromSqlite(r: SqliteAlertRow): AlertRow {
+  return {
+    id: r.id,
+    integrationId: r.integration_id,
+    serviceId: r.service_id,
+    dedupKey: r.dedup_key,
+    status: r.status,
+    summary: r.summary,
+    severity: r.severity,
+    source: r.source,
+    component: r.component,
+    groupName: r.group_name,
+    class: r.class,
+    labels: r.labels,
+    details: r.details,
+    links: r.links,
+    images: r.images,
+    eventCount: r.event_count,
+    firstSeenAt: r.first_seen_at,
+    lastSeenAt: r.last_seen_at,
+    firstEventId: r.first_event_id,
+    lastEventId: r.last_event_id,
+    acknowledgedAt: r.acknowledged_at,
+    resolvedAt: r.resolved_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Writes alerts in their new state: new ones are inserted, known ones overwritten. */
+export async function writeAlerts(
+  db: Db,
+  store: Pick<Store, 'sqlite'>,
+  rows: readonly AlertRow[],
+): Promise<void> {
+  await upsertRowsById(db, store, 'alerts', rows);
 }
 
 export interface AlertFilter {
@@ -86,13 +160,14 @@ export function findAlert(db: Db, id: string): Promise<AlertRow | undefined> {
   return db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Alerts by id (for change notifications). */
-export function findAlertsById(db: Db, ids: readonly string[]): Promise<AlertRow[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('alerts').selectAll().where('id', 'in', ids).execute();
-}
+/** How far back (in events of the whole log) an alert's events are looked for. */
+export const alertEventScanLimit = 100_000;
 
-/** The newest events of one alert: its key's events from its first to its last. */
+/**
+ * The newest events of one alert. The event log has no index by dedup key (it would cost a
+ * random page write per event on the hot path), so this scans the log's id range from the
+ * alert's last event back to its first, at most `alertEventScanLimit` events deep.
+ */
 export function listAlertEvents(
   db: Db,
   alert: AlertRow,
@@ -101,26 +176,11 @@ export function listAlertEvents(
   return db
     .selectFrom('alertEvents')
     .selectAll()
+    .where('id', '>=', Math.max(alert.firstEventId, alert.lastEventId - alertEventScanLimit))
+    .where('id', '<=', alert.lastEventId)
     .where('integrationId', '=', alert.integrationId)
     .where('dedupKey', '=', alert.dedupKey)
-    .where('id', '>=', alert.firstEventId)
-    .where('id', '<=', alert.lastEventId)
     .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-}
-
-/** Ids of alerts changed after `since` (for other replicas' live views). */
-export async function findAlertsUpdatedSince(
-  db: Db,
-  since: number,
-  limit: number,
-): Promise<{ id: string; updatedAt: number }[]> {
-  return db
-    .selectFrom('alerts')
-    .select(['id', 'updatedAt'])
-    .where('updatedAt', '>', since)
-    .orderBy('updatedAt')
     .limit(limit)
     .execute();
 }

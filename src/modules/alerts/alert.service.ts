@@ -5,8 +5,7 @@ import type {
   AlertStatus,
   AlertView,
 } from '../../contracts/alerts.ts';
-import type { Db } from '../../db/store.ts';
-import type { Clock } from '../../platform/clock.ts';
+import type { Db, Store } from '../../db/store.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { uuidv7 } from '../../platform/uuid.ts';
@@ -14,10 +13,9 @@ import type { EventRow } from '../pipeline/index.ts';
 import {
   findAlert,
   findOpenAlerts,
-  insertAlerts,
   listAlertEvents,
   listAlerts,
-  updateAlert,
+  writeAlerts,
   type AlertRow,
 } from './alert.repository.ts';
 import {
@@ -84,8 +82,9 @@ function decodeCursor(cursor: string | undefined): string | null {
 }
 
 /** Deduplicates events into alerts and answers queries about them. */
-export function createAlertService(deps: { db: Db; clock: Clock; log: Logger }) {
-  const { db, log } = deps;
+export function createAlertService(deps: { store: Store; log: Logger }) {
+  const { store, log } = deps;
+  const db = store.db;
   return {
     /**
      * The pipeline's deduplication step: applies events in log order to the open alerts with
@@ -102,13 +101,15 @@ export function createAlertService(deps: { db: Db; clock: Clock; log: Logger }) 
           dedupKey: e.dedupKey,
         });
       const stored = new Map<string, AlertState>();
-      for (const row of await findOpenAlerts(trx, [...pairs.values()]))
+      for (const row of await findOpenAlerts(trx, store, [...pairs.values()]))
         stored.set(alertKey(row.integrationId, row.dedupKey), row as AlertState);
       // Ids from the receive time: alerts list in the order they were first seen.
       const result = deduplicateBatch(events, stored, (receivedAt) => uuidv7(receivedAt));
-      const inserts = result.writes.filter((w) => w.isNew).map((w) => w.alert);
-      await insertAlerts(trx, inserts);
-      for (const write of result.writes) if (!write.isNew) await updateAlert(trx, write.alert);
+      await writeAlerts(
+        trx,
+        store,
+        result.writes.map((w) => w.alert),
+      );
       for (const p of result.perEvent) {
         if (p.transition === 'ignored')
           log.info(

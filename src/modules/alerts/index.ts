@@ -10,8 +10,8 @@ export type { AlertTransition } from './deduplication.ts';
 
 /** Alerts: one per problem a monitoring tool reports, deduplicated by integration and key. */
 export function createAlertsModule(ctx: ModuleContext) {
-  const alerts = createAlertService({ db: ctx.store.db, clock: ctx.clock, log: ctx.log });
-  const feed = new AlertFeed({ db: ctx.store.db, clock: ctx.clock, log: ctx.log });
+  const alerts = createAlertService({ store: ctx.store, log: ctx.log });
+  const feed = new AlertFeed({ db: ctx.store.db, log: ctx.log });
   return {
     alerts,
     feed,

@@ -17,21 +17,30 @@ function isAuditedStatus(status: number): boolean {
 
 /**
  * Writes an audit entry for every answered request to a mutating route that names an audit
- * action (see isAuditedStatus for which refusals count). Runs after the response;
- * a failure to write is logged, never shown to the caller.
+ * action (see isAuditedStatus for which refusals count), just before the answer is sent; a
+ * failure to write is logged, never shown to the caller.
  */
 export function registerAuditRecorder(app: FastifyInstance, audit: AuditService): void {
   app.decorateRequest('auditTarget', null);
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.is404 || !mutating.has(request.method) || !isAuditedStatus(reply.statusCode))
-      return;
+  // onSend, so the entry is committed before the caller sees the answer (whoever reads the log
+  // next finds it). A callback hook: most responses are not audited (reads, intake) and pass
+  // straight through without a promise.
+  app.addHook('onSend', (request, reply, payload, done) => {
     const action = request.routeOptions.config.audit;
-    if (typeof action !== 'string') return;
+    if (
+      request.is404 ||
+      typeof action !== 'string' ||
+      !mutating.has(request.method) ||
+      !isAuditedStatus(reply.statusCode)
+    ) {
+      done(null, payload);
+      return;
+    }
     const principal = request.principal;
     const body = request.body as { email?: unknown } | undefined;
     const attemptedEmail = typeof body?.email === 'string' ? body.email : null;
-    try {
-      await audit.record({
+    audit
+      .record({
         actorType: principal === null ? 'anonymous' : principal.kind === 'token' ? 'token' : 'user',
         actorId: principal === null ? null : principal.userId,
         actorLabel: principal?.email ?? attemptedEmail,
@@ -46,10 +55,11 @@ export function registerAuditRecorder(app: FastifyInstance, audit: AuditService)
           ...(principal?.tokenId != null ? { tokenId: principal.tokenId } : {}),
           ...(request.auditTarget?.detail ?? {}),
         },
-      });
-    } catch (error) {
-      request.log.error({ err: error, action }, 'could not write the audit log');
-    }
+      })
+      .catch((error: unknown) =>
+        request.log.error({ err: error, action }, 'could not write the audit log'),
+      )
+      .finally(() => done(null, payload));
   });
 }
 

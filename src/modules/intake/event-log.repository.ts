@@ -1,9 +1,26 @@
-import type { Insertable } from 'kysely';
-import type { Db } from '../../db/store.ts';
+import { sql, type Insertable } from 'kysely';
+import { insertRows } from '../../db/bulk.ts';
+import type { SQLInputValue } from 'node:sqlite';
+import type { Db, Engine, RawSqlite, Store } from '../../db/store.ts';
 import type { AlertEventsTable, IntakeRequestsTable } from '../../db/schema.ts';
 
 export type NewIntakeRequest = Insertable<IntakeRequestsTable>;
-export type NewAlertEvent = Omit<Insertable<AlertEventsTable>, 'id' | 'txId'>;
+export type NewAlertEvent = Omit<Insertable<AlertEventsTable>, 'id'>;
+
+/**
+ * Takes the event log's append lock for the rest of the transaction. Every transaction that
+ * inserts into alert_events calls this first, so event ids are taken and committed in order
+ * and the pipeline, reading by id, never steps over one still being committed. On SQLite the
+ * write lock of BEGIN IMMEDIATE already does this; on PostgreSQL it is an advisory lock (group
+ * commit keeps such transactions few).
+ */
+export async function lockEventLog(db: Db, engine: Engine): Promise<void> {
+  if (engine === 'postgres')
+    await sql`select pg_advisory_xact_lock(${eventLogLockKey})`.execute(db);
+}
+
+/** The advisory lock id of the event log (any fixed 64-bit number unique within Steady). */
+const eventLogLockKey = 7_306_205_111;
 
 /** One accepted request and its events, written together. */
 export interface IntakeRecord {
@@ -13,26 +30,143 @@ export interface IntakeRecord {
   webhookId: string | null;
 }
 
-// SQLite allows 32,766 bound values per statement; these chunk sizes stay well below it.
-const requestChunk = 400;
-const eventChunk = 400;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+/** Appends batches of accepted requests to the intake log, each batch in one transaction. */
+export interface IntakeAppender {
+  /** Resolves, per record, with whether it was stored (false: its webhook id was seen before). */
+  append(records: readonly IntakeRecord[], now: number): Promise<boolean[]>;
+  close(): Promise<void>;
 }
 
 /**
- * Appends a batch of accepted requests to the intake log in one transaction (group commit).
- * Returns, per record, whether it was stored (false: its webhook id was seen before).
+ * The appender for the store's engine. SQLite: the whole batch in one synchronous section on
+ * the connection with cached statements (the per-row cost of the query builder would be a
+ * large share of a small request). PostgreSQL: the query builder, multi-row inserts.
+ */
+export function createIntakeAppender(store: Store): IntakeAppender {
+  const sqlite = store.sqlite;
+  if (sqlite === null)
+    return {
+      append: (records, now) => appendIntake(store.db, store, records, now),
+      close: () => Promise.resolve(),
+    };
+  const inserts = compileInserts(store.db);
+  return {
+    append: (records, now) => sqlite.exclusive(() => appendSqlite(sqlite, inserts, records, now)),
+    close: () => Promise.resolve(),
+  };
+}
+
+interface CompiledInsert {
+  sql: string;
+  columns: readonly string[];
+}
+
+function values(row: object, columns: readonly string[]): SQLInputValue[] {
+  return columns.map((c) => ((row as Record<string, unknown>)[c] ?? null) as SQLInputValue);
+}
+
+function appendSqlite(
+  sqlite: RawSqlite,
+  inserts: ReturnType<typeof compileInserts>,
+  records: readonly IntakeRecord[],
+  now: number,
+): boolean[] {
+  const request = sqlite.statement(inserts.request.sql);
+  const event = sqlite.statement(inserts.event.sql);
+  const webhook = sqlite.statement(inserts.webhook.sql);
+  const stored: boolean[] = [];
+  sqlite.statement('BEGIN IMMEDIATE').run();
+  try {
+    for (const record of records) {
+      // A Standard Webhooks id seen before (in this batch or earlier) makes the request a duplicate.
+      if (
+        record.webhookId !== null &&
+        Number(webhook.run(record.request.integrationId, record.webhookId, now).changes) === 0
+      ) {
+        stored.push(false);
+        continue;
+      }
+      request.run(...values(record.request, inserts.request.columns));
+      for (const e of record.events) event.run(...values(e, inserts.event.columns));
+      stored.push(true);
+    }
+    sqlite.statement('COMMIT').run();
+    return stored;
+  } catch (error) {
+    sqlite.statement('ROLLBACK').run();
+    throw error;
+  }
+}
+
+/** The single-row inserts of an intake batch, compiled by Kysely once (snake_case, placeholders). */
+function compileInserts(db: Db): {
+  request: CompiledInsert;
+  event: CompiledInsert;
+  webhook: CompiledInsert;
+} {
+  const request: Required<NewIntakeRequest> = {
+    id: '',
+    integrationId: '',
+    receivedAt: 0,
+    format: '',
+    body: '',
+    headers: '',
+    remoteIp: null,
+    eventCount: 0,
+  };
+  const event: Required<NewAlertEvent> = {
+    requestId: '',
+    integrationId: '',
+    serviceId: '',
+    receivedAt: 0,
+    action: '',
+    dedupKey: '',
+    summary: '',
+    severity: '',
+    source: null,
+    component: null,
+    groupName: null,
+    class: null,
+    occurredAt: null,
+    labels: '',
+    details: null,
+    links: '',
+    images: '',
+  };
+  const webhook = { integrationId: '', webhookId: '', receivedAt: 0 };
+  return {
+    request: {
+      sql: db.insertInto('intakeRequests').values(request).compile().sql,
+      columns: Object.keys(request),
+    },
+    event: {
+      sql: db.insertInto('alertEvents').values(event).compile().sql,
+      columns: Object.keys(event),
+    },
+    webhook: {
+      sql: db
+        .insertInto('intakeWebhookIds')
+        .values(webhook)
+        .onConflict((oc) => oc.columns(['integrationId', 'webhookId']).doNothing())
+        .compile().sql,
+      columns: Object.keys(webhook),
+    },
+  };
+}
+
+/**
+ * Appends a batch through the query builder, in one transaction (PostgreSQL, and SQLite
+ * callers without a writer thread).
  */
 export async function appendIntake(
   db: Db,
+  store: Pick<Store, 'sqlite' | 'engine'>,
   records: readonly IntakeRecord[],
   now: number,
 ): Promise<boolean[]> {
+  const engine = store.engine;
   return db.transaction().execute(async (trx) => {
+    await lockEventLog(trx, engine);
     const stored = records.map(() => true);
     const signed = records.map((r, i) => ({ r, i })).filter(({ r }) => r.webhookId !== null);
     if (signed.length > 0) {
@@ -67,18 +201,18 @@ export async function appendIntake(
       }
     }
     const kept = records.filter((_, i) => stored[i]);
-    for (const chunk of chunks(
+    await insertRows(
+      trx,
+      store,
+      'intakeRequests',
       kept.map((r) => r.request),
-      requestChunk,
-    )) {
-      await trx.insertInto('intakeRequests').values(chunk).execute();
-    }
-    for (const chunk of chunks(
+    );
+    await insertRows(
+      trx,
+      store,
+      'alertEvents',
       kept.flatMap((r) => r.events),
-      eventChunk,
-    )) {
-      await trx.insertInto('alertEvents').values(chunk).execute();
-    }
+    );
     return stored;
   });
 }

@@ -18,7 +18,7 @@ import {
   type HeartbeatSignal,
   type MonitorState,
 } from './heartbeat-state.ts';
-import type { NewAlertEvent } from './event-log.repository.ts';
+import { lockEventLog, type NewAlertEvent } from './event-log.repository.ts';
 
 export const heartbeatCheckJob = 'heartbeat.check';
 
@@ -106,6 +106,7 @@ export function createHeartbeatService(deps: {
         .execute();
     }
     if (next.event !== null) {
+      await lockEventLog(trx, store.engine);
       const e = next.event;
       const row: NewAlertEvent = {
         requestId,

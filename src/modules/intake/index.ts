@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../../platform/context.ts';
 import { latencyBuckets } from '../../platform/metrics.ts';
 import type { IntegrationService } from '../integrations/index.ts';
-import { purgeWebhookIds } from './event-log.repository.ts';
+import { createIntakeAppender, purgeWebhookIds } from './event-log.repository.ts';
 import { createHeartbeatService, heartbeatCheckJob } from './heartbeat.service.ts';
 import { IntakeWriter } from './intake-writer.ts';
 import { registerIntakeRoutes } from './intake.routes.ts';
@@ -20,7 +20,7 @@ export function createIntakeModule(
 ) {
   const { store, clock, log, metrics, scheduler, config } = ctx;
   const writer = new IntakeWriter({
-    store,
+    appender: createIntakeAppender(store),
     clock,
     log,
     onCommitted: deps.onCommitted,

@@ -1,9 +1,8 @@
-import type { Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Histogram } from '../../platform/metrics.ts';
-import { appendIntake, type IntakeRecord } from './event-log.repository.ts';
+import type { IntakeAppender, IntakeRecord } from './event-log.repository.ts';
 
 export type WriteResult = 'stored' | 'duplicate';
 
@@ -14,7 +13,8 @@ interface Pending {
 }
 
 export interface IntakeWriterOptions {
-  store: Store;
+  /** Writes one batch durably (see event-log.repository.ts). */
+  appender: IntakeAppender;
   clock: Clock;
   log: Logger;
   /** Most events in one transaction. */
@@ -51,9 +51,15 @@ export class IntakeWriter {
   #flushing: Promise<void> | null = null;
   #scheduled = false;
   #closed = false;
+  #lastCommitAt = -Infinity;
 
   constructor(options: IntakeWriterOptions) {
     this.#options = { maxBatchEvents: 5000, maxPendingEvents: 50_000, ...options };
+  }
+
+  /** True when a batch was committed in the last 100 ms (a storm is on). */
+  get isBusy(): boolean {
+    return performance.now() - this.#lastCommitAt < 100;
   }
 
   /** Events waiting to be committed (for /metrics and back-pressure). */
@@ -91,6 +97,7 @@ export class IntakeWriter {
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush();
+    await this.#options.appender.close();
   }
 
   #schedule(): void {
@@ -128,15 +135,15 @@ export class IntakeWriter {
   }
 
   async #commit(batch: Pending[]): Promise<void> {
-    const { store, clock, log, commitSeconds, batchEvents, onCommitted } = this.#options;
+    const { appender, clock, log, commitSeconds, batchEvents, onCommitted } = this.#options;
     const started = performance.now();
     const events = batch.reduce((n, p) => n + p.record.events.length, 0);
     try {
-      const stored = await appendIntake(
-        store.db,
+      const stored = await appender.append(
         batch.map((p) => p.record),
         clock.now(),
       );
+      this.#lastCommitAt = performance.now();
       commitSeconds?.observe({}, (performance.now() - started) / 1000);
       batchEvents?.observe({}, events);
       batch.forEach((p, i) => p.resolve(stored[i] === false ? 'duplicate' : 'stored'));

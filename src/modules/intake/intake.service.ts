@@ -156,7 +156,9 @@ export function createIntakeService(deps: {
     key: string | null,
     ip: string,
   ): Promise<IntegrationLookup | null> {
-    const found = key === null ? null : await integrations.lookupByKey(key);
+    // The cache answers most requests; only a miss pays for a promise and a query.
+    const cached = key === null ? null : integrations.cachedLookup(key);
+    const found = cached !== undefined ? cached : await integrations.lookupByKey(key as string);
     if (found === null) unknownKeyLimiter.hit(ip);
     return found;
   }

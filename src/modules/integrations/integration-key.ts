@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { IntegrationType } from '../../contracts/integration-types.ts';
 
 // Integration keys are 128 random bits as 32 lower-case hex characters: the shape of a
@@ -23,7 +23,7 @@ export function canonicalKey(candidate: string): string | null {
 
 /** What is stored instead of the key. */
 export function hashIntegrationKey(canonical: string): string {
-  return createHash('sha256').update(canonical).digest('hex');
+  return hash('sha256', canonical);
 }
 
 /** The part shown in lists and logs. */

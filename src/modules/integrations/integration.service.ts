@@ -233,6 +233,13 @@ export function createIntegrationService(deps: {
       return { row: { ...before, ...changes }, key };
     },
 
+    /** The cached answer of lookupByKey for this key, or undefined when not cached (no I/O). */
+    cachedLookup(candidate: string): IntegrationLookup | null | undefined {
+      const canonical = canonicalKey(candidate);
+      if (canonical === null) return null;
+      return cache.get(hashIntegrationKey(canonical));
+    },
+
     /**
      * The enabled integration a key (as written in a URL or body) belongs to, or null. Cached
      * briefly, hits and misses alike.

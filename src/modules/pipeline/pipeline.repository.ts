@@ -1,35 +1,22 @@
-import { sql, type Selectable } from 'kysely';
-import type { Db, Engine } from '../../db/store.ts';
+import type { Selectable } from 'kysely';
+import type { Db, RawSqlite } from '../../db/store.ts';
 import type { AlertEventsTable } from '../../db/schema.ts';
 
 export type EventRow = Selectable<AlertEventsTable>;
-
-/** A place in the event log: events are ordered by (tx_id, id). */
-export interface LogPosition {
-  tx: number;
-  id: number;
-}
 
 /** Creates the cursor at the start of the log if it does not exist. */
 export async function ensureCursor(db: Db, name: string, now: number): Promise<void> {
   await db
     .insertInto('pipelineCursors')
-    .values({
-      name,
-      positionTx: 0,
-      positionId: 0,
-      leaseOwner: null,
-      leaseUntil: null,
-      updatedAt: now,
-    })
+    .values({ name, position: 0, leaseOwner: null, leaseUntil: null, updatedAt: now })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
 }
 
 /**
- * Takes (or renews) the cursor's lease for `owner` and returns its position, or undefined while
- * another process holds it. Inside the processing transaction, the row lock also makes a
- * second replica wait for this batch to commit.
+ * Takes (or renews) the cursor's lease for `owner` and returns the id of the last event it
+ * processed, or undefined while another process holds it. Inside the processing transaction,
+ * the row lock also makes a second replica wait for this batch to commit.
  */
 export async function claimCursor(
   db: Db,
@@ -37,7 +24,7 @@ export async function claimCursor(
   owner: string,
   now: number,
   leaseUntil: number,
-): Promise<LogPosition | undefined> {
+): Promise<number | undefined> {
   const row = await db
     .updateTable('pipelineCursors')
     .set({ leaseOwner: owner, leaseUntil })
@@ -49,47 +36,92 @@ export async function claimCursor(
         eb('leaseUntil', '<', now),
       ]),
     )
-    .returning(['positionTx', 'positionId'])
+    .returning('position')
     .executeTakeFirst();
-  return row === undefined ? undefined : { tx: row.positionTx, id: row.positionId };
+  return row?.position;
 }
 
 /**
- * The next events after `after`, in log order. On PostgreSQL a transaction can take a lower id
- * and commit after a higher one; only events written by transactions older than every running
- * one are read, so the cursor never steps over an event that is still being committed.
+ * The next events after id `after`, in log order. Appenders take the event log's lock before
+ * taking ids (see lockEventLog), so ids commit in order and none can appear below one read.
  */
 export function readEventsAfter(
   db: Db,
-  engine: Engine,
-  after: LogPosition,
+  after: number,
   limit: number,
+  sqlite: RawSqlite | null = null,
 ): Promise<EventRow[]> {
-  let query = db
+  if (sqlite !== null) {
+    // Read directly: this runs for every batch and maps thousands of rows.
+    const rows = sqlite
+      .statement('SELECT * FROM alert_events WHERE id > ? ORDER BY id LIMIT ?')
+      .all(after, limit) as unknown as SqliteEventRow[];
+    return Promise.resolve(rows.map(fromSqlite));
+  }
+  return db
     .selectFrom('alertEvents')
     .selectAll()
-    .where(sql<boolean>`(tx_id, id) > (${after.tx}, ${after.id})`)
-    .orderBy('txId')
+    .where('id', '>', after)
     .orderBy('id')
-    .limit(limit);
-  if (engine === 'postgres')
-    query = query.where(
-      sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`,
-    );
-  return query.execute();
+    .limit(limit)
+    .execute();
 }
 
-/** Moves the cursor, if `owner` still holds it. */
+interface SqliteEventRow {
+  id: number;
+  request_id: string;
+  integration_id: string;
+  service_id: string;
+  received_at: number;
+  action: string;
+  dedup_key: string;
+  summary: string;
+  severity: string;
+  source: string | null;
+  component: string | null;
+  group_name: string | null;
+  class: string | null;
+  occurred_at: number | null;
+  labels: string;
+  details: string | null;
+  links: string;
+  images: string;
+}
+
+function fromSqlite(r: SqliteEventRow): EventRow {
+  return {
+    id: r.id,
+    requestId: r.request_id,
+    integrationId: r.integration_id,
+    serviceId: r.service_id,
+    receivedAt: r.received_at,
+    action: r.action,
+    dedupKey: r.dedup_key,
+    summary: r.summary,
+    severity: r.severity,
+    source: r.source,
+    component: r.component,
+    groupName: r.group_name,
+    class: r.class,
+    occurredAt: r.occurred_at,
+    labels: r.labels,
+    details: r.details,
+    links: r.links,
+    images: r.images,
+  };
+}
+
+/** Moves the cursor to event id `to`, if `owner` still holds it. */
 export async function advanceCursor(
   db: Db,
   name: string,
   owner: string,
-  to: LogPosition,
+  to: number,
   now: number,
 ): Promise<boolean> {
   const result = await db
     .updateTable('pipelineCursors')
-    .set({ positionTx: to.tx, positionId: to.id, updatedAt: now })
+    .set({ position: to, updatedAt: now })
     .where('name', '=', name)
     .where('leaseOwner', '=', owner)
     .executeTakeFirst();
@@ -106,7 +138,7 @@ export async function releaseCursor(db: Db, name: string, owner: string): Promis
     .execute();
 }
 
-/** How far behind the cursor is: unprocessed events (approximate) and the age of the oldest. */
+/** How far behind the cursor is: unprocessed events and the age of the oldest, in seconds. */
 export async function measureLag(
   db: Db,
   name: string,
@@ -114,25 +146,18 @@ export async function measureLag(
 ): Promise<{ events: number; seconds: number }> {
   const cursor = await db
     .selectFrom('pipelineCursors')
-    .select(['positionTx', 'positionId'])
+    .select('position')
     .where('name', '=', name)
     .executeTakeFirst();
   if (cursor === undefined) return { events: 0, seconds: 0 };
-  const oldest = await db
-    .selectFrom('alertEvents')
-    .select('receivedAt')
-    .where(sql<boolean>`(tx_id, id) > (${cursor.positionTx}, ${cursor.positionId})`)
-    .orderBy('txId')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+  const [oldest] = await readEventsAfter(db, cursor.position, 1);
   if (oldest === undefined) return { events: 0, seconds: 0 };
   const head = await db
     .selectFrom('alertEvents')
     .select((eb) => eb.fn.max('id').as('id'))
     .executeTakeFirst();
   return {
-    events: Math.max(0, (head?.id ?? 0) - cursor.positionId),
+    events: Math.max(1, (head?.id ?? 0) - cursor.position),
     seconds: Math.max(0, (now - oldest.receivedAt) / 1000),
   };
 }

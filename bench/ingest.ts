@@ -1,0 +1,487 @@
+// Ingest benchmark: Steady against Prometheus Alertmanager on the same alerts.
+//
+//   node bench/ingest.ts [--engine sqlite|postgres] [--seconds 10] [--connections 64]
+//                        [--no-alertmanager] [--million]
+//
+// Each server is pinned to core 1 and the load generator (bench/load.ts) to core 0. Steady
+// commits every alert durably before answering; Alertmanager keeps alerts in memory. A Steady
+// run counts only if every accepted alert is in the database afterwards. Prints accepted
+// alerts/s for Alertmanager-format requests of 1, 10 and 100 alerts and for single PagerDuty
+// events, p50/p99 latency, the Steady ÷ Alertmanager ratio, p99 at 80% of the peak single-event
+// rate, pipeline catch-up, and peak RSS (with --million: RSS after 1,000,000 alerts).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { openStore, type Store } from '../src/db/store.ts';
+import { alertmanagerApiBodies, alertmanagerWebhooks, pagerDutyEvents } from './payloads.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    engine: { type: 'string', default: 'sqlite' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '64' },
+    runs: { type: 'string', default: '3' },
+    'no-alertmanager': { type: 'boolean', default: false },
+    million: { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(args.seconds);
+const connections = Number(args.connections);
+const runs = Number(args.runs);
+const work = mkdtempSync(path.join(tmpdir(), 'steady-bench-'));
+const pool = 2000;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const pinned = (core: number, command: string, commandArgs: string[]) =>
+  (hasTaskset
+    ? ['taskset', ['-c', String(core), command, ...commandArgs]]
+    : [command, commandArgs]) as [string, string[]];
+
+interface LoadResult {
+  ok: number;
+  failed: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function runLoad(
+  url: string,
+  bodies: string[],
+  duration: number,
+  rate?: number,
+): Promise<LoadResult> {
+  const file = path.join(work, `bodies-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(bodies));
+  const [command, commandArgs] = pinned(0, process.execPath, [
+    path.join(root, 'bench', 'load.ts'),
+    url,
+    file,
+    String(duration),
+    String(connections),
+    ...(rate === undefined ? [] : [String(rate)]),
+  ]);
+  const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => {
+      rmSync(file, { force: true });
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+      else resolve(JSON.parse(out.trim()) as LoadResult);
+    }),
+  );
+}
+
+/** CPU time (user + system) the process has used so far, in ms, including all its threads. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/**
+ * Runs the same load `runs` times and returns the run with the median throughput (this is a
+ * VM: single runs vary), with the server's CPU time per accepted alert over all runs, a
+ * steadier measure of efficiency than throughput.
+ */
+async function medianLoad(
+  url: string,
+  bodies: string[],
+  duration: number,
+  pid: number,
+  size: number,
+  onRun: (result: LoadResult) => void,
+): Promise<LoadResult & { cpuUsPerAlert: number }> {
+  const results: LoadResult[] = [];
+  const cpuBefore = cpuMs(pid);
+  let accepted = 0;
+  for (let i = 0; i < runs; i++) {
+    const result = await runLoad(url, bodies, duration);
+    onRun(result);
+    accepted += result.ok * size;
+    results.push(result);
+  }
+  const cpuUsPerAlert = ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, accepted);
+  results.sort((a, b) => a.ok / a.seconds - b.ok / b.seconds);
+  return { ...(results[Math.floor(results.length / 2)] as LoadResult), cpuUsPerAlert };
+}
+
+function memory(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+}
+
+async function startSteady(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  // STEADY_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server (for finding hot spots).
+  const profile = process.env.STEADY_BENCH_PROFILE;
+  const nodeArgs = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+  const [command, commandArgs] = pinned(1, process.execPath, [
+    ...nodeArgs,
+    path.join(root, 'src', 'main.ts'),
+    'serve',
+  ]);
+  const child = spawn(command, commandArgs, {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      STEADY_PORT: '0',
+      STEADY_DATA_DIR: work,
+      STEADY_DATABASE_URL: databaseUrl,
+      STEADY_LOG_LEVEL: 'info',
+      STEADY_DATABASE_POOL_MAX: '10',
+      EXPERIMENT_NO_PIPELINE: process.env.EXPERIMENT_NO_PIPELINE ?? '',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`steady exited with ${code}`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      const address = (JSON.parse(line) as { address?: string }).address;
+      if (address !== undefined) resolve(address);
+    });
+  });
+  return { child, url };
+}
+
+async function api(
+  base: string,
+  method: string,
+  url: string,
+  body: unknown,
+  session: { cookie: string; csrf: string },
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      cookie: session.cookie,
+      'x-csrf-token': session.csrf,
+    },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function setup(
+  base: string,
+): Promise<{ amKey: string; pdKey: string; amId: string; pdId: string }> {
+  const owner = await fetch(`${base}/api/setup/owner`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: 'bench@example.com',
+      name: 'Bench',
+      password: 'load test passphrase 42',
+    }),
+  });
+  if (owner.status !== 201) throw new Error(`owner setup: ${owner.status} ${await owner.text()}`);
+  const session = {
+    cookie: (owner.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
+    csrf: ((await owner.json()) as { csrfToken: string }).csrfToken,
+  };
+  const service = await api(base, 'POST', '/api/services', { name: 'bench' }, session);
+  const am = await api(
+    base,
+    'POST',
+    '/api/integrations',
+    { serviceId: service.id, type: 'alertmanager', rateLimitPerMinute: 100_000_000 },
+    session,
+  );
+  const pdi = await api(
+    base,
+    'POST',
+    '/api/integrations',
+    { serviceId: service.id, type: 'pagerduty', rateLimitPerMinute: 100_000_000 },
+    session,
+  );
+  return {
+    amKey: am.key as string,
+    pdKey: pdi.key as string,
+    amId: (am.integration as { id: string }).id,
+    pdId: (pdi.integration as { id: string }).id,
+  };
+}
+
+async function countEvents(store: Store, integrationId: string): Promise<number> {
+  const row = await store.db
+    .selectFrom('alertEvents')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('integrationId', '=', integrationId)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+async function metric(base: string, name: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+}
+
+interface Row {
+  scenario: string;
+  size: number;
+  steady: LoadResult & { alertsPerSecond: number; verified: boolean; cpuUsPerAlert: number };
+  alertmanager?: LoadResult & { alertsPerSecond: number; cpuUsPerAlert: number };
+}
+
+async function benchSteady(): Promise<{ rows: Row[]; extra: string[] }> {
+  let databaseUrl = `sqlite:${path.join(work, 'steady.db')}`;
+  let dropDatabase: () => Promise<unknown> = () => Promise.resolve();
+  if (args.engine === 'postgres') {
+    const name = `steady_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    databaseUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  const { child, url } = await startSteady(databaseUrl);
+  log(`Steady on ${url} (${args.engine})`);
+  const pid = child.pid ?? 0;
+  const keys = await setup(url).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  log('owner, service and integrations created');
+  const store = openStore({ databaseUrl, poolMax: 2, timeoutMs: 30_000 });
+  const rows: Row[] = [];
+  const extra: string[] = [];
+  let expectedAm = 0;
+  let expectedPd = 0;
+  try {
+    // Warm up the JIT and the database files; counted toward the expected totals, not the figures.
+    const warm = await runLoad(
+      `${url}/api/intake/alertmanager/${keys.amKey}`,
+      alertmanagerWebhooks(200, 10),
+      3,
+    );
+    expectedAm += warm.ok * 10;
+    const all: [string, number][] = [
+      ['Alertmanager, 1 alert/request', 1],
+      ['Alertmanager, 10 alerts/request', 10],
+      ['Alertmanager, 100 alerts/request', 100],
+      ['PagerDuty, 1 event/request', 1],
+    ];
+    // STEADY_BENCH_ONLY=<text> runs only the scenarios whose name contains it.
+    if (process.env.STEADY_BENCH_ORDER === 'reverse') all.reverse();
+    const scenarios = all.filter(
+      ([name]) =>
+        process.env.STEADY_BENCH_ONLY === undefined || name.includes(process.env.STEADY_BENCH_ONLY),
+    );
+    for (const [scenario, size] of scenarios) {
+      const pagerDuty = scenario.startsWith('PagerDuty');
+      const bodies = pagerDuty
+        ? pagerDutyEvents(pool, keys.pdKey)
+        : alertmanagerWebhooks(pool, size);
+      log(`running ${scenario}`);
+      const target = pagerDuty
+        ? `${url}/v2/enqueue`
+        : `${url}/api/intake/alertmanager/${keys.amKey}`;
+      // Warm this path up (JIT, caches) before measuring it; counted toward the totals only.
+      const warmRun = await runLoad(target, bodies, 2);
+      if (pagerDuty) expectedPd += warmRun.ok;
+      else expectedAm += warmRun.ok * size;
+      while ((await metric(url, 'steady_pipeline_lag_events')) > 0)
+        await new Promise((r) => setTimeout(r, 100));
+      const result = await medianLoad(target, bodies, seconds, pid, size, (run) => {
+        if (pagerDuty) expectedPd += run.ok;
+        else expectedAm += run.ok * size;
+      });
+      // Every acknowledged alert must be stored. Requests in flight when a run's time is up may
+      // be stored without being counted as acknowledged, so stored ≥ acknowledged.
+      const stored = pagerDuty
+        ? await countEvents(store, keys.pdId)
+        : await countEvents(store, keys.amId);
+      const verified = stored >= (pagerDuty ? expectedPd : expectedAm);
+      rows.push({
+        scenario,
+        size,
+        steady: { ...result, alertsPerSecond: (result.ok * size) / result.seconds, verified },
+      });
+      const behind = await metric(url, 'steady_pipeline_lag_events');
+      const drainStarted = performance.now();
+      while ((await metric(url, 'steady_pipeline_lag_events')) > 0)
+        await new Promise((r) => setTimeout(r, 100));
+      extra.push(
+        `after "${scenario}": pipeline ${fmt(behind)} events behind, caught up in ${((performance.now() - drainStarted) / 1000).toFixed(1)} s`,
+      );
+    }
+    // p99 at 80% of the peak single-event rate.
+    const peak = rows.find((r) => r.scenario.startsWith('PagerDuty'))?.steady;
+    if (peak !== undefined) {
+      const rate = Math.round((peak.ok / peak.seconds) * 0.8);
+      const at80 = await runLoad(
+        `${url}/v2/enqueue`,
+        pagerDutyEvents(pool, keys.pdKey),
+        seconds,
+        rate,
+      );
+      expectedPd += at80.ok;
+      extra.push(
+        `PagerDuty events at 80% of peak (${rate}/s): p50 ${at80.p50} ms, p99 ${at80.p99} ms, max ${at80.max} ms, ${at80.failed} failed`,
+      );
+    }
+    if (args.million) {
+      const started = performance.now();
+      const million = await runLoadCount(
+        `${url}/api/intake/alertmanager/${keys.amKey}`,
+        alertmanagerWebhooks(pool, 100),
+        10_000,
+      );
+      expectedAm += million * 100;
+      extra.push(
+        `1,000,000 alerts in requests of 100: ${((million * 100) / ((performance.now() - started) / 1000)).toFixed(0)} alerts/s; RSS after: ${memory(pid).rssMb} MB`,
+      );
+    }
+    // Let the pipeline catch up, then check the totals once more.
+    const catchUp = performance.now();
+    while ((await metric(url, 'steady_pipeline_lag_events')) > 0)
+      await new Promise((r) => setTimeout(r, 250));
+    extra.push(
+      `pipeline caught up ${((performance.now() - catchUp) / 1000).toFixed(1)} s after the last request; events processed: ${await metric(url, 'steady_pipeline_events_total')}`,
+    );
+    const finalAm = await countEvents(store, keys.amId);
+    const finalPd = await countEvents(store, keys.pdId);
+    extra.push(
+      `every acknowledged alert stored: ${finalAm >= expectedAm && finalPd >= expectedPd ? 'yes' : 'NO'} (alertmanager format ${fmt(finalAm)} stored of ${fmt(expectedAm)} acknowledged, PagerDuty ${fmt(finalPd)} of ${fmt(expectedPd)})`,
+    );
+    const commits = await metric(url, 'steady_intake_commit_seconds_count');
+    const commitSeconds = await metric(url, 'steady_intake_commit_seconds_sum');
+    const batchEvents = await metric(url, 'steady_intake_batch_events_sum');
+    extra.push(
+      `intake commits: ${fmt(commits)}, ${(batchEvents / commits).toFixed(1)} events and ${((commitSeconds / commits) * 1000).toFixed(2)} ms each on average`,
+    );
+    extra.push(
+      `Steady heap: used ${Math.round((await metric(url, 'nodejs_heap_used_bytes')) / 1048576)} MB of ${Math.round((await metric(url, 'nodejs_heap_total_bytes')) / 1048576)} MB, external ${Math.round((await metric(url, 'nodejs_external_memory_bytes')) / 1048576)} MB`,
+    );
+    const mem = memory(pid);
+    extra.push(`Steady memory: RSS now ${mem.rssMb} MB, peak ${mem.peakMb} MB`);
+  } finally {
+    await store.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await dropDatabase();
+  }
+  return { rows, extra };
+}
+
+/** Sends exactly `requests` requests as fast as possible; returns how many got a 2xx. */
+async function runLoadCount(url: string, bodies: string[], requests: number): Promise<number> {
+  let ok = 0;
+  const rounds = Math.ceil(requests / bodies.length);
+  for (let i = 0; i < rounds; i++) {
+    const n = Math.min(bodies.length, requests - i * bodies.length);
+    const batch = bodies.slice(0, n);
+    const queue = [...batch];
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        for (let body = queue.pop(); body !== undefined; body = queue.pop()) {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
+          if (response.ok) ok++;
+          await response.arrayBuffer();
+        }
+      }),
+    );
+  }
+  return ok;
+}
+
+async function benchAlertmanager(rows: Row[]): Promise<void> {
+  const config = path.join(work, 'alertmanager.yml');
+  writeFileSync(config, "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n");
+  const port = 19_000 + Math.floor(Math.random() * 1000);
+  const [command, commandArgs] = pinned(1, 'prometheus-alertmanager', [
+    `--config.file=${config}`,
+    `--storage.path=${path.join(work, 'am')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+  ]);
+  const child = spawn(command, commandArgs, { stdio: 'ignore' });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      if ((await fetch(`${url}/-/ready`).catch(() => null))?.ok === true) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await runLoad(`${url}/api/v2/alerts`, alertmanagerApiBodies(200, 10), 3);
+    for (const row of rows) {
+      if (row.scenario.startsWith('PagerDuty')) continue;
+      await runLoad(`${url}/api/v2/alerts`, alertmanagerApiBodies(pool, row.size), 2);
+      const result = await medianLoad(
+        `${url}/api/v2/alerts`,
+        alertmanagerApiBodies(pool, row.size),
+        seconds,
+        child.pid ?? 0,
+        row.size,
+        () => undefined,
+      );
+      row.alertmanager = { ...result, alertsPerSecond: (result.ok * row.size) / result.seconds };
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+const { rows, extra } = await benchSteady();
+if (!args['no-alertmanager']) await benchAlertmanager(rows);
+rmSync(work, { recursive: true, force: true });
+
+console.log(
+  `\nSteady ingest on ${args.engine} (median of ${runs} runs of ${seconds} s, ${connections} connections${hasTaskset ? ', server on core 1, load on core 0' : ', NOT pinned: taskset missing'})\n`,
+);
+console.log(
+  [
+    'scenario'.padEnd(34),
+    'Steady alerts/s',
+    'p50 ms',
+    'p99 ms',
+    'CPU µs/alert',
+    'stored',
+    'Alertmanager alerts/s',
+    'p99 ms',
+    'CPU µs/alert',
+    'ratio',
+  ].join(' | '),
+);
+for (const row of rows) {
+  const am = row.alertmanager;
+  console.log(
+    [
+      row.scenario.padEnd(34),
+      fmt(row.steady.alertsPerSecond).padStart(15),
+      String(row.steady.p50).padStart(6),
+      String(row.steady.p99).padStart(6),
+      row.steady.cpuUsPerAlert.toFixed(1).padStart(12),
+      (row.steady.verified ? 'all' : 'LOST').padStart(6),
+      (am === undefined ? '-' : fmt(am.alertsPerSecond)).padStart(21),
+      (am === undefined ? '-' : String(am.p99)).padStart(6),
+      (am === undefined ? '-' : am.cpuUsPerAlert.toFixed(1)).padStart(12),
+      am === undefined ? '-' : (row.steady.alertsPerSecond / am.alertsPerSecond).toFixed(2),
+    ].join(' | '),
+  );
+}
+console.log('');
+for (const line of extra) console.log(line);
