@@ -213,7 +213,7 @@ async function assemble(
       await modules.accounts.start();
       await modules.intake.start();
       await modules.pipeline.start();
-      scheduler.start();
+      await scheduler.start();
     },
   } satisfies Steady);
 

@@ -222,3 +222,8 @@ export async function countJobs(
     failed: Number(row?.failed ?? 0),
   };
 }
+
+/** Frees every job lease (SQLite start-up: the only process that could hold one has died). */
+export async function releaseAllLeases(db: Db): Promise<void> {
+  await db.updateTable('jobs').set({ leaseOwner: null, leaseUntil: null }).where('leaseOwner', 'is not', null).execute();
+}

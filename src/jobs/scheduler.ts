@@ -11,6 +11,7 @@ import {
   rescheduleJob,
   type JobRow,
   upsertJob,
+  releaseAllLeases,
   type NewJob,
 } from './job.repository.ts';
 import type { Db } from '../db/store.ts';
@@ -88,10 +89,12 @@ export class Scheduler {
   }
 
   /** Starts polling. */
-  start(): void {
+  async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
     this.#stopping = false;
+    // One process per SQLite file: leases found at start-up belong to a process that died.
+    if (this.#options.store.engine === 'sqlite') await releaseAllLeases(this.#options.store.db);
     this.#arm(0);
   }
 

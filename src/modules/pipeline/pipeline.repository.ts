@@ -128,14 +128,11 @@ export async function advanceCursor(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Gives the lease up (graceful shutdown), so another replica can take over at once. */
-export async function releaseCursor(db: Db, name: string, owner: string): Promise<void> {
-  await db
-    .updateTable('pipelineCursors')
-    .set({ leaseOwner: null, leaseUntil: null })
-    .where('name', '=', name)
-    .where('leaseOwner', '=', owner)
-    .execute();
+/** Gives up `owner`'s lease (graceful shutdown), or any lease when `owner` is null (SQLite start-up). */
+export async function releaseCursor(db: Db, name: string, owner: string | null): Promise<void> {
+  let query = db.updateTable('pipelineCursors').set({ leaseOwner: null, leaseUntil: null }).where('name', '=', name);
+  if (owner !== null) query = query.where('leaseOwner', '=', owner);
+  await query.execute();
 }
 
 /** How far behind the cursor is: unprocessed events and the age of the oldest, in seconds. */

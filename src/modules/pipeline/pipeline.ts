@@ -80,7 +80,7 @@ export class Pipeline {
       maxBatch: 1500,
       busyShare: 0.5,
       minBusyPauseMs: 100,
-      leaseMs: 30_000,
+      leaseMs: 10_000,
       pollMs: 1000,
       isInputBusy: () => false,
       ...options,
@@ -95,6 +95,9 @@ export class Pipeline {
   /** Starts processing: at once, after every wake(), and every pollMs. */
   async start(): Promise<void> {
     await ensureCursor(this.#o.store.db, this.#o.name, this.#o.clock.now());
+    // One process per SQLite file: a lease found at start-up belongs to a process that died
+    // (kill -9, power loss). Take over at once instead of waiting for it to expire.
+    if (this.#o.store.engine === 'sqlite') await releaseCursor(this.#o.store.db, this.#o.name, null);
     this.#started = true;
     this.#stopping = false;
     this.wake();
