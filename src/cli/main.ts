@@ -3,6 +3,9 @@ import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 import { tokenCreateCommand } from './token-create.ts';
 import { userCreateCommand } from './user-create.ts';
+import { alertSendCommand } from './alert-send.ts';
+import { integrationCreateCommand } from './integration-create.ts';
+import { serviceCreateCommand } from './service-create.ts';
 import { parseCommandArgs, UsageError, type CliIo, type Command } from './command.ts';
 
 /** Every command, in the order `steady --help` lists them. */
@@ -11,6 +14,9 @@ export const commands: readonly Command[] = [
   migrateCommand,
   userCreateCommand,
   tokenCreateCommand,
+  serviceCreateCommand,
+  integrationCreateCommand,
+  alertSendCommand,
 ];
 
 const version = (
