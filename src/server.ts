@@ -16,6 +16,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const started = performance.now();
   const app = await buildApp(config);
   const address = await app.listen({ host: config.host, port: config.port });
+  // Port 0 picks a free port; a base URL derived from it would point nowhere.
+  if (new URL(config.baseUrl).port === '0') config.baseUrl = address;
   await app.steady.start();
   app.log.info(
     {

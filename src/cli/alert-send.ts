@@ -16,7 +16,16 @@ export const alertSendCommand: Command = {
     '',
     'Needs no API token: the integration key authenticates. Prints the dedup key.',
   ].join('\n'),
-  options: { ...apiOptions, key: { type: 'string' }, summary: { type: 'string' }, severity: { type: 'string' }, 'dedup-key': { type: 'string' }, source: { type: 'string' }, resolve: { type: 'boolean' }, format: { type: 'string' } },
+  options: {
+    ...apiOptions,
+    key: { type: 'string' },
+    summary: { type: 'string' },
+    severity: { type: 'string' },
+    'dedup-key': { type: 'string' },
+    source: { type: 'string' },
+    resolve: { type: 'boolean' },
+    format: { type: 'string' },
+  },
   async run(args, io) {
     const key = stringOption(args, 'key', true);
     const resolve = args.values.resolve === true;
@@ -24,10 +33,14 @@ export const alertSendCommand: Command = {
     const summary = stringOption(args, 'summary');
     const severity = stringOption(args, 'severity') ?? 'error';
     const format = stringOption(args, 'format') ?? 'pagerduty';
-    if (!severities.includes(severity)) throw new UsageError(`--severity must be one of ${severities.join(', ')}`);
-    if (format !== 'pagerduty' && format !== 'generic') throw new UsageError('--format must be pagerduty or generic');
-    if (resolve && dedupKey === undefined) throw new UsageError('--resolve needs --dedup-key (the alert to resolve)');
-    if (!resolve && summary === undefined) throw new UsageError('--summary is required to trigger an alert');
+    if (!severities.includes(severity))
+      throw new UsageError(`--severity must be one of ${severities.join(', ')}`);
+    if (format !== 'pagerduty' && format !== 'generic')
+      throw new UsageError('--format must be pagerduty or generic');
+    if (resolve && dedupKey === undefined)
+      throw new UsageError('--resolve needs --dedup-key (the alert to resolve)');
+    if (!resolve && summary === undefined)
+      throw new UsageError('--summary is required to trigger an alert');
     const source = stringOption(args, 'source') ?? 'steady-cli';
     const api = apiClient(args, io, false);
     if (format === 'pagerduty') {
@@ -40,13 +53,17 @@ export const alertSendCommand: Command = {
       io.out(`${answer.dedup_key}\n`);
       return 0;
     }
-    const answer = await api.request<{ dedupKeys: string[] }>('POST', `/api/intake/generic/${encodeURIComponent(key)}`, {
-      status: resolve ? 'resolve' : 'trigger',
-      ...(dedupKey === undefined ? {} : { dedup_key: dedupKey }),
-      ...(summary === undefined ? {} : { summary }),
-      severity,
-      source,
-    });
+    const answer = await api.request<{ dedupKeys: string[] }>(
+      'POST',
+      `/api/intake/generic/${encodeURIComponent(key)}`,
+      {
+        status: resolve ? 'resolve' : 'trigger',
+        ...(dedupKey === undefined ? {} : { dedup_key: dedupKey }),
+        ...(summary === undefined ? {} : { summary }),
+        severity,
+        source,
+      },
+    );
     io.out(`${answer.dedupKeys[0] ?? ''}\n`);
     return 0;
   },

@@ -18,11 +18,20 @@ export const integrationCreateCommand: Command = {
     'Talks to a running Steady: --url or STEADY_BASE_URL, and an API token with integrations:write',
     '(--token or STEADY_TOKEN). The key is printed once; keep it safe.',
   ].join('\n'),
-  options: { ...apiOptions, service: { type: 'string' }, type: { type: 'string' }, name: { type: 'string' }, 'signing-secret': { type: 'string' }, period: { type: 'string' }, grace: { type: 'string' } },
+  options: {
+    ...apiOptions,
+    service: { type: 'string' },
+    type: { type: 'string' },
+    name: { type: 'string' },
+    'signing-secret': { type: 'string' },
+    period: { type: 'string' },
+    grace: { type: 'string' },
+  },
   async run(args, io) {
     const serviceName = stringOption(args, 'service', true);
     const type = stringOption(args, 'type', true);
-    if (!(integrationTypes as readonly string[]).includes(type)) throw new UsageError(`--type must be one of ${integrationTypes.join(', ')}`);
+    if (!(integrationTypes as readonly string[]).includes(type))
+      throw new UsageError(`--type must be one of ${integrationTypes.join(', ')}`);
     const seconds = (name: string) => {
       const text = stringOption(args, name);
       if (text === undefined) return undefined;
@@ -31,10 +40,14 @@ export const integrationCreateCommand: Command = {
     };
     const period = seconds('period');
     const grace = seconds('grace');
-    if ((period === undefined) !== (grace === undefined)) throw new UsageError('give both --period and --grace, or neither');
+    if ((period === undefined) !== (grace === undefined))
+      throw new UsageError('give both --period and --grace, or neither');
     const api = apiClient(args, io, true);
     const serviceId = await findServiceId(api, serviceName);
-    if (serviceId === undefined) throw new UsageError(`no service named ${serviceName}; steady service create --name ${serviceName}`);
+    if (serviceId === undefined)
+      throw new UsageError(
+        `no service named ${serviceName}; steady service create --name ${serviceName}`,
+      );
     const name = stringOption(args, 'name');
     const secret = stringOption(args, 'signing-secret');
     const created = await api.request<KeyResponse>('POST', '/api/integrations', {
@@ -42,7 +55,9 @@ export const integrationCreateCommand: Command = {
       type: type as IntegrationType,
       ...(name === undefined ? {} : { name }),
       ...(secret === undefined ? {} : { signingSecret: secret }),
-      ...(period === undefined || grace === undefined ? {} : { heartbeat: { periodSeconds: period, graceSeconds: grace } }),
+      ...(period === undefined || grace === undefined
+        ? {}
+        : { heartbeat: { periodSeconds: period, graceSeconds: grace } }),
     });
     io.out(`key: ${created.key}\nurl: ${created.intakeUrl}\n`);
     if (created.signingSecret !== undefined) io.out(`signing secret: ${created.signingSecret}\n`);

@@ -225,5 +225,9 @@ export async function countJobs(
 
 /** Frees every job lease (SQLite start-up: the only process that could hold one has died). */
 export async function releaseAllLeases(db: Db): Promise<void> {
-  await db.updateTable('jobs').set({ leaseOwner: null, leaseUntil: null }).where('leaseOwner', 'is not', null).execute();
+  await db
+    .updateTable('jobs')
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where('leaseOwner', 'is not', null)
+    .execute();
 }

@@ -22,25 +22,54 @@ function random(state: { s: number }): number {
 }
 
 async function setUp(url: string): Promise<string> {
-  const owner = await fetch(`${url}/api/setup/owner`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'crash@example.com', name: 'Crash', password: 'kill dash nine test' }) });
+  const owner = await fetch(`${url}/api/setup/owner`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: 'crash@example.com',
+      name: 'Crash',
+      password: 'kill dash nine test',
+    }),
+  });
   assert.equal(owner.status, 201, await owner.clone().text());
-  const session = { cookie: (owner.headers.get('set-cookie') ?? '').split(';')[0] ?? '', 'x-csrf-token': ((await owner.json()) as { csrfToken: string }).csrfToken };
+  const session = {
+    cookie: (owner.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
+    'x-csrf-token': ((await owner.json()) as { csrfToken: string }).csrfToken,
+  };
   const post = async (route: string, body: unknown) => {
-    const response = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...session }, body: JSON.stringify(body) });
+    const response = await fetch(`${url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...session },
+      body: JSON.stringify(body),
+    });
     return (await response.json()) as Record<string, unknown>;
   };
   const service = await post('/api/services', { name: 'crash' });
-  const integration = await post('/api/integrations', { serviceId: service.id, type: 'generic', rateLimitPerMinute: 1_000_000 });
+  const integration = await post('/api/integrations', {
+    serviceId: service.id,
+    type: 'generic',
+    rateLimitPerMinute: 1_000_000,
+  });
   return integration.key as string;
 }
 
 /** Sends the keys in `queue` from `clients` connections until the queue is empty or the server dies. */
-async function send(url: string, key: string, queue: number[], acknowledged: Set<number>, onAck: () => void): Promise<void> {
+async function send(
+  url: string,
+  key: string,
+  queue: number[],
+  acknowledged: Set<number>,
+  onAck: () => void,
+): Promise<void> {
   await Promise.all(
     Array.from({ length: clients }, async () => {
       for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
         try {
-          const response = await fetch(`${url}/api/intake/generic/${key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary: `crash test ${i}`, dedup_key: `crash-${i}` }) });
+          const response = await fetch(`${url}/api/intake/generic/${key}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ summary: `crash test ${i}`, dedup_key: `crash-${i}` }),
+          });
           await response.arrayBuffer();
           if (response.status === 202) {
             acknowledged.add(i);
@@ -61,7 +90,10 @@ for (const engine of engines) {
     let store: Store | undefined;
     before(async () => {
       database = await engine.createDatabase();
-      env = { STEADY_DATABASE_URL: database.url, STEADY_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'steady-crash-')) };
+      env = {
+        STEADY_DATABASE_URL: database.url,
+        STEADY_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'steady-crash-')),
+      };
     });
     after(async () => {
       await store?.close();
@@ -79,11 +111,14 @@ for (const engine of engines) {
         const queue = [...pending];
         const victim = server;
         await send(victim.url, key, queue, acknowledged, () => {
-          if (acknowledged.size >= killAfter && victim.child.exitCode === null) victim.child.kill('SIGKILL');
+          if (acknowledged.size >= killAfter && victim.child.exitCode === null)
+            victim.child.kill('SIGKILL');
         });
         await victim.stop('SIGKILL');
         // Resend what was not acknowledged, and a tenth of what was (a sender retrying after a timeout).
-        pending = Array.from({ length: total }, (_, i) => i).filter((i) => !acknowledged.has(i) || random(state) < 0.1);
+        pending = Array.from({ length: total }, (_, i) => i).filter(
+          (i) => !acknowledged.has(i) || random(state) < 0.1,
+        );
         server = await startServerProcess(env);
       }
       await send(server.url, key, [...pending], acknowledged, () => undefined);
@@ -98,12 +133,28 @@ for (const engine of engines) {
       await server.stop('SIGTERM');
       store = openStore({ databaseUrl: database.url, poolMax: 2, timeoutMs: 5000 });
       const db = store.db;
-      const events = await db.selectFrom('alertEvents').select('dedupKey').where('dedupKey', 'like', 'crash-%').execute();
+      const events = await db
+        .selectFrom('alertEvents')
+        .select('dedupKey')
+        .where('dedupKey', 'like', 'crash-%')
+        .execute();
       const storedKeys = new Set(events.map((e) => e.dedupKey));
-      for (let i = 0; i < total; i++) assert.ok(storedKeys.has(`crash-${i}`), `alert crash-${i} was acknowledged but is not stored`);
-      const alerts = await db.selectFrom('alerts').select(['dedupKey', 'eventCount']).where('dedupKey', 'like', 'crash-%').execute();
+      for (let i = 0; i < total; i++)
+        assert.ok(
+          storedKeys.has(`crash-${i}`),
+          `alert crash-${i} was acknowledged but is not stored`,
+        );
+      const alerts = await db
+        .selectFrom('alerts')
+        .select(['dedupKey', 'eventCount'])
+        .where('dedupKey', 'like', 'crash-%')
+        .execute();
       assert.equal(alerts.length, total, 'one alert per key, none duplicated');
-      assert.equal(alerts.reduce((n, a) => n + a.eventCount, 0), events.length, 'every stored event was processed exactly once');
+      assert.equal(
+        alerts.reduce((n, a) => n + a.eventCount, 0),
+        events.length,
+        'every stored event was processed exactly once',
+      );
     });
   });
 }

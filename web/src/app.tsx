@@ -4,16 +4,26 @@ import { ComingSoonPage, DashboardPage, NotFoundPage } from './routes/dashboard.
 import { LoginPage } from './routes/login.tsx';
 import { SettingsPage } from './routes/settings.tsx';
 import { SetupPage } from './routes/setup.tsx';
-import { navigate, usePath } from './router.tsx';
+import { AlertPage } from './features/alerts/alert-page.tsx';
+import { AlertsPage } from './features/alerts/alerts-page.tsx';
+import { ServicePage } from './features/services/service-page.tsx';
+import { ServicesPage } from './features/services/services-page.tsx';
+import { matchPath, navigate, usePath } from './router.tsx';
 import { useSession } from './session.tsx';
 
 function SignedInApp() {
   const path = usePath();
-  const area = areas.find((a) => a.path === path);
+  const area = areas.find((a) => (a.path === '/' ? path === '/' : path.startsWith(a.path)));
+  const alertMatch = matchPath('/alerts/:id', path);
+  const service = matchPath('/services/:id', path);
   let page;
   if (path === '/') page = <DashboardPage />;
   else if (path === '/settings') page = <SettingsPage />;
-  else if (area !== undefined) page = <ComingSoonPage title={area.label} />;
+  else if (path === '/alerts') page = <AlertsPage />;
+  else if (alertMatch !== null) page = <AlertPage key={alertMatch.id} id={alertMatch.id ?? ''} />;
+  else if (path === '/services') page = <ServicesPage />;
+  else if (service !== null) page = <ServicePage key={service.id} id={service.id ?? ''} />;
+  else if (area !== undefined && area.path === path) page = <ComingSoonPage title={area.label} />;
   else page = <NotFoundPage />;
   useEffect(() => {
     document.title = `${area?.label ?? (path === '/settings' ? 'Settings' : 'Steady')} · Steady`;

@@ -55,3 +55,24 @@ export function Link({ to, children, onClick, ...rest }: LinkProps) {
     </a>
   );
 }
+
+/** The parameters of `path` when it matches `pattern` (segments like ":id"), or null. */
+export function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split('/').filter((p) => p !== '');
+  const have = path.split('/').filter((p) => p !== '');
+  if (want.length !== have.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] ?? '';
+    const h = have[i] ?? '';
+    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(h);
+    else if (w !== h) return null;
+  }
+  return params;
+}
+
+/** The current query string as a map; re-renders when the path or query changes. */
+export function useQuery(): URLSearchParams {
+  const search = useSyncExternalStore(subscribe, () => window.location.search);
+  return new URLSearchParams(search);
+}

@@ -21,12 +21,15 @@ export function createIntegrationsModule(
     db: ctx.store.db,
     clock: ctx.clock,
     secrets: deps.secrets,
-    baseUrl: ctx.config.baseUrl,
     serviceExists: deps.serviceExists,
   });
   return {
     integrations,
     registerRoutes: (app: FastifyInstance) =>
-      registerIntegrationRoutes(app, { integrations, baseUrl: ctx.config.baseUrl }),
+      registerIntegrationRoutes(app, {
+        integrations,
+        // Read per request: with port 0 the server learns its own URL only once it listens.
+        publicUrl: () => ctx.config.baseUrl,
+      }),
   };
 }

@@ -19,13 +19,13 @@ import { intakeUrl, toIntegrationView, toRejectionView } from './integration-vie
 /** Integration CRUD, key rotation and the rejected-requests list. */
 export function registerIntegrationRoutes(
   app: FastifyInstance,
-  deps: { integrations: IntegrationService; baseUrl: string },
+  deps: { integrations: IntegrationService; publicUrl: () => string },
 ): void {
-  const { integrations, baseUrl } = deps;
+  const { integrations, publicUrl } = deps;
 
   async function view(row: IntegrationRow): Promise<IntegrationView> {
     const monitors = await integrations.monitors([row.id]);
-    return toIntegrationView(row, monitors.get(row.id), baseUrl);
+    return toIntegrationView(row, monitors.get(row.id), publicUrl());
   }
 
   app.get<{ Querystring: IntegrationListQuery }>(
@@ -39,7 +39,7 @@ export function registerIntegrationRoutes(
       const monitors = await integrations.monitors(
         rows.filter((r) => r.type === 'heartbeat').map((r) => r.id),
       );
-      return { items: rows.map((r) => toIntegrationView(r, monitors.get(r.id), baseUrl)) };
+      return { items: rows.map((r) => toIntegrationView(r, monitors.get(r.id), publicUrl())) };
     },
   );
 
@@ -59,7 +59,7 @@ export function registerIntegrationRoutes(
       return reply.status(201).send({
         integration: await view(row),
         key,
-        intakeUrl: intakeUrl(baseUrl, row.type as IntegrationType, key),
+        intakeUrl: intakeUrl(publicUrl(), row.type as IntegrationType, key),
         ...(signingSecret === null ? {} : { signingSecret }),
       });
     },
@@ -138,7 +138,7 @@ export function registerIntegrationRoutes(
       return {
         integration: await view(row),
         key,
-        intakeUrl: intakeUrl(baseUrl, row.type as IntegrationType, key),
+        intakeUrl: intakeUrl(publicUrl(), row.type as IntegrationType, key),
       };
     },
   );

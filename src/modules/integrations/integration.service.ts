@@ -103,7 +103,6 @@ export function createIntegrationService(deps: {
   db: Db;
   clock: Clock;
   secrets: SecretBox;
-  baseUrl: string;
   serviceExists: (id: string) => Promise<boolean>;
 }) {
   const { db, clock, secrets } = deps;

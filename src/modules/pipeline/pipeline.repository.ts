@@ -130,7 +130,10 @@ export async function advanceCursor(
 
 /** Gives up `owner`'s lease (graceful shutdown), or any lease when `owner` is null (SQLite start-up). */
 export async function releaseCursor(db: Db, name: string, owner: string | null): Promise<void> {
-  let query = db.updateTable('pipelineCursors').set({ leaseOwner: null, leaseUntil: null }).where('name', '=', name);
+  let query = db
+    .updateTable('pipelineCursors')
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where('name', '=', name);
   if (owner !== null) query = query.where('leaseOwner', '=', owner);
   await query.execute();
 }

@@ -97,7 +97,8 @@ export class Pipeline {
     await ensureCursor(this.#o.store.db, this.#o.name, this.#o.clock.now());
     // One process per SQLite file: a lease found at start-up belongs to a process that died
     // (kill -9, power loss). Take over at once instead of waiting for it to expire.
-    if (this.#o.store.engine === 'sqlite') await releaseCursor(this.#o.store.db, this.#o.name, null);
+    if (this.#o.store.engine === 'sqlite')
+      await releaseCursor(this.#o.store.db, this.#o.name, null);
     this.#started = true;
     this.#stopping = false;
     this.wake();

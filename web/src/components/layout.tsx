@@ -7,8 +7,8 @@ import { applyTheme, savedTheme, type Theme } from '../theme.ts';
 export const areas: readonly { path: string; label: string; ready: boolean }[] = [
   { path: '/', label: 'Dashboard', ready: true },
   { path: '/incidents', label: 'Incidents', ready: false },
-  { path: '/alerts', label: 'Alerts', ready: false },
-  { path: '/services', label: 'Services', ready: false },
+  { path: '/alerts', label: 'Alerts', ready: true },
+  { path: '/services', label: 'Services', ready: true },
   { path: '/on-call', label: 'On-call', ready: false },
   { path: '/status-page', label: 'Status page', ready: false },
   { path: '/postmortems', label: 'Postmortems', ready: false },
