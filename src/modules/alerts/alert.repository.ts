@@ -7,6 +7,13 @@ export type AlertRow = Selectable<AlertsTable>;
 
 const lookupChunk = 200;
 
+/**
+ * 'resolved' as a literal in the SQL, not a parameter: only then can the planner match the
+ * partial index "where status <> 'resolved'" once for good. With a parameter, SQLite makes the
+ * plan depend on the bound value and prepares the statement again on every execution.
+ */
+const notResolved = sql.lit('resolved');
+
 /** The open alerts for the given (integration, dedup key) pairs. */
 export async function findOpenAlerts(
   db: Db,
@@ -19,7 +26,7 @@ export async function findOpenAlerts(
     const lookup = store.sqlite.statement(openAlertSql(db));
     const rows: AlertRow[] = [];
     for (const p of pairs) {
-      const row = lookup.get(p.integrationId, p.dedupKey, 'resolved');
+      const row = lookup.get(p.integrationId, p.dedupKey);
       if (row !== undefined) rows.push(fromSqlite(row as unknown as SqliteAlertRow));
     }
     return rows;
@@ -32,7 +39,7 @@ export async function findOpenAlerts(
       ...(await db
         .selectFrom('alerts')
         .selectAll()
-        .where('status', '<>', 'resolved')
+        .where('status', '<>', notResolved)
         .where(sql<boolean>`(integration_id, dedup_key) in (${keys})`)
         .execute()),
     );
@@ -47,7 +54,7 @@ function openAlertSql(db: Db): string {
     .selectAll()
     .where('integrationId', '=', '')
     .where('dedupKey', '=', '')
-    .where('status', '<>', 'resolved')
+    .where('status', '<>', notResolved)
     .compile().sql;
   return openAlertQuery;
 }
@@ -134,7 +141,7 @@ function likePattern(text: string): string {
 /** Alerts matching the filter, newest first. */
 export function listAlerts(db: Db, filter: AlertFilter): Promise<AlertRow[]> {
   let query = db.selectFrom('alerts').selectAll().orderBy('id', 'desc').limit(filter.limit);
-  if (filter.status === 'open') query = query.where('status', '<>', 'resolved');
+  if (filter.status === 'open') query = query.where('status', '<>', notResolved);
   else if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.serviceId !== undefined) query = query.where('serviceId', '=', filter.serviceId);
   if (filter.integrationId !== undefined)
