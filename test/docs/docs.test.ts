@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { commands } from '../../src/cli/main.ts';
 import { settings } from '../../src/config.ts';
 import { errorCodes } from '../../src/contracts/errors.ts';
+import { integrationTypes } from '../../src/contracts/integration-types.ts';
 import { sqliteEngine } from '../harness/engines.ts';
 import { repoRoot } from '../harness/server-process.ts';
 import { startTestApp, type TestApp } from '../harness/test-app.ts';
@@ -43,6 +44,14 @@ describe('documentation', () => {
     const cli = read('docs/cli.md');
     for (const command of commands) {
       assert.match(cli, new RegExp(`^## \`steady ${command.path.join(' ')}`, 'm'), `docs/cli.md lacks steady ${command.path.join(' ')}`);
+    }
+  });
+
+  it('has a page for every integration type, linked from docs/integrations/README.md', () => {
+    const index = read('docs/integrations/README.md');
+    for (const type of integrationTypes) {
+      assert.ok(read(`docs/integrations/${type}.md`).length > 500, `docs/integrations/${type}.md is missing or empty`);
+      assert.ok(index.includes(`(${type}.md)`), `docs/integrations/README.md does not link ${type}.md`);
     }
   });
 
