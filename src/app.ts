@@ -8,6 +8,7 @@ import { createAccountsModule, type AccountsModule } from './modules/accounts/in
 import { createAuditModule } from './modules/audit/index.ts';
 import type { AuditService } from './modules/audit/index.ts';
 import { createAlertsModule, type AlertService } from './modules/alerts/index.ts';
+import { createIncidentsModule, type IncidentService } from './modules/incidents/index.ts';
 import { createIntakeModule, type IntakeWriter } from './modules/intake/index.ts';
 import { createIntegrationsModule, type IntegrationService } from './modules/integrations/index.ts';
 import { measureLag, Pipeline } from './modules/pipeline/index.ts';
@@ -47,6 +48,7 @@ export interface Steady {
   services: ServiceService;
   integrations: IntegrationService;
   alerts: AlertService;
+  incidents: IncidentService;
   /** The group-commit writer of the intake log. */
   intakeWriter: IntakeWriter;
   /** Reads the event log into alerts (and later incidents). */
@@ -194,6 +196,7 @@ async function assemble(
   modules.integrations.registerRoutes(app);
   modules.intake.registerRoutes(app);
   modules.alerts.registerRoutes(app);
+  modules.incidents.registerRoutes(app);
   registerWebApp(app, config);
 
   let started = false;
@@ -204,6 +207,7 @@ async function assemble(
     services: modules.services.services,
     integrations: modules.integrations.integrations,
     alerts: modules.alerts.alerts,
+    incidents: modules.incidents.incidents,
     intakeWriter: modules.intake.writer,
     pipeline: modules.pipeline,
     routes,
@@ -223,6 +227,7 @@ async function assemble(
     await modules.intake.writer.close();
     await modules.pipeline.stop();
     modules.alerts.feed.stop();
+    modules.incidents.feed.stop();
     await scheduler.stop();
     stopProcessMetrics();
     await store.close();
@@ -249,6 +254,9 @@ function createModules(ctx: ModuleContext, owner: string) {
   });
   onServiceDeleted = (trx, id, now) => integrations.integrations.deleteForService(trx, id, now);
   const alerts = createAlertsModule(ctx);
+  const incidents = createIncidentsModule(ctx, {
+    serviceExists: (id) => services.services.exists(id),
+  });
   let intakeBusy = () => false;
   const pipeline = new Pipeline({
     isInputBusy: () => intakeBusy(),
@@ -261,8 +269,12 @@ function createModules(ctx: ModuleContext, owner: string) {
       'Events the pipeline has processed.',
     ),
     handler: async (trx, events) => {
-      const { changedIds } = await alerts.alerts.applyEvents(trx, events);
-      return () => alerts.feed.publish(changedIds);
+      const { changes, changedIds } = await alerts.alerts.applyEvents(trx, events);
+      const incidentIds = await incidents.noise.applyAlertChanges(trx, changes);
+      return () => {
+        alerts.feed.publish(changedIds);
+        incidents.feed.publish(incidentIds);
+      };
     },
   });
   metrics.collect(async () => {
@@ -281,7 +293,7 @@ function createModules(ctx: ModuleContext, owner: string) {
     onCommitted: () => pipeline.wake(),
   });
   intakeBusy = () => intake.writer.isBusy;
-  return { accounts, audit, services, integrations, alerts, pipeline, intake };
+  return { accounts, audit, services, integrations, alerts, incidents, pipeline, intake };
 }
 
 /** JSON is the only body format of the API; parse it strictly (see strict-json.ts). */

@@ -171,6 +171,10 @@ export interface AlertsTable {
   resolvedAt: number | null;
   createdAt: number;
   updatedAt: number;
+  incidentId: string | null;
+  groupKey: string | null;
+  noise: string | null;
+  notifiedAt: number | null;
 }
 
 export interface IntakeRejectionsTable {
@@ -215,6 +219,85 @@ export interface PipelineCursorsTable {
   updatedAt: number;
 }
 
+export interface IncidentsTable {
+  id: string;
+  number: number;
+  serviceId: string;
+  groupKey: string;
+  title: string;
+  status: string;
+  priority: string;
+  prioritySetByUser: number;
+  resolution: string | null;
+  alertCount: number;
+  timelineSeq: number;
+  notificationCount: number;
+  lastNotifiedAt: number | null;
+  openedAt: number;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  updatedAt: number;
+}
+
+export interface IncidentTimelineTable {
+  id: Generated<number>;
+  incidentId: string;
+  sequence: number;
+  at: number;
+  actor: string;
+  kind: string;
+  message: string;
+  data: string | null;
+}
+
+export interface IncidentNotificationsTable {
+  id: string;
+  incidentId: string;
+  sequence: number;
+  kind: string;
+  dueAt: number;
+  alertIds: string;
+  createdAt: number;
+}
+
+export interface ServiceNoiseRulesTable {
+  serviceId: string;
+  rules: string;
+  updatedAt: number;
+}
+
+export interface ServiceDependenciesTable {
+  serviceId: string;
+  dependsOnId: string;
+  createdAt: number;
+}
+
+export interface SilencesTable {
+  id: string;
+  kind: string;
+  serviceIds: string;
+  matchers: string;
+  startsAt: number;
+  endsAt: number;
+  reason: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface AlertGroupWindowsTable {
+  groupKey: string;
+  times: string;
+  updatedAt: number;
+}
+
+export interface AlertFlapHistoryTable {
+  integrationId: string;
+  dedupKey: string;
+  changes: string;
+  lastPagedAt: number | null;
+  updatedAt: number;
+}
+
 /** Every table Steady owns. */
 export interface Schema {
   instance: InstanceTable;
@@ -232,4 +315,12 @@ export interface Schema {
   intakeWebhookIds: IntakeWebhookIdsTable;
   heartbeatMonitors: HeartbeatMonitorsTable;
   pipelineCursors: PipelineCursorsTable;
+  incidents: IncidentsTable;
+  incidentTimeline: IncidentTimelineTable;
+  incidentNotifications: IncidentNotificationsTable;
+  serviceNoiseRules: ServiceNoiseRulesTable;
+  serviceDependencies: ServiceDependenciesTable;
+  silences: SilencesTable;
+  alertGroupWindows: AlertGroupWindowsTable;
+  alertFlapHistory: AlertFlapHistoryTable;
 }

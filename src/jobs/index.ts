@@ -1,2 +1,9 @@
 export { Scheduler, retryDelayMs, type JobHandler, type JobResult } from './scheduler.ts';
-export { countJobs, deleteJobByKey, findNextRunAt, type NewJob } from './job.repository.ts';
+export {
+  countJobs,
+  deleteJobByKey,
+  findNextRunAt,
+  scheduleJobNoLaterThan,
+  upsertJob,
+  type NewJob,
+} from './job.repository.ts';

@@ -78,6 +78,52 @@ export async function upsertJob(
     .execute();
 }
 
+/**
+ * Creates the job with this unique key, or moves the existing one earlier if `runAt` is
+ * sooner; never later, unless it is running (several reasons to look at one incident: the
+ * soonest wins).
+ */
+export async function scheduleJobNoLaterThan(
+  db: Db,
+  job: NewJob & { uniqueKey: string },
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({
+      id: uuidv7(now),
+      kind: job.kind,
+      uniqueKey: job.uniqueKey,
+      runAt: job.runAt,
+      payload: JSON.stringify(job.payload ?? null),
+      maxAttempts: job.maxAttempts ?? 10,
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: null,
+      createdAt: now,
+      failedAt: null,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('uniqueKey')
+        .doUpdateSet((eb) => ({
+          runAt: eb.ref('excluded.runAt'),
+          fence: eb('jobs.fence', '+', 1),
+          leaseOwner: null,
+          leaseUntil: null,
+        }))
+        // A job that is running right now may have read the state before this change: move
+        // it (the new fence makes its completion a no-op) so it runs again and sees it.
+        .where((eb) =>
+          eb.or([
+            eb('jobs.runAt', '>', eb.ref('excluded.runAt')),
+            eb('jobs.leaseOwner', 'is not', null),
+          ]),
+        ),
+    )
+    .execute();
+}
+
 /** Removes the job with this unique key, if any (a timer that is no longer needed). */
 export async function deleteJobByKey(db: Db, uniqueKey: string): Promise<void> {
   await db.deleteFrom('jobs').where('uniqueKey', '=', uniqueKey).execute();

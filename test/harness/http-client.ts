@@ -41,6 +41,9 @@ export class HttpClient {
   patch(url: string, body?: unknown, options: RequestOptions = {}): Promise<TestResponse> {
     return this.request('PATCH', url, body, options);
   }
+  put(url: string, body?: unknown, options: RequestOptions = {}): Promise<TestResponse> {
+    return this.request('PUT', url, body, options);
+  }
   delete(url: string, options: RequestOptions = {}): Promise<TestResponse> {
     return this.request('DELETE', url, undefined, options);
   }

@@ -30,6 +30,17 @@ const validBodies: Record<string, Record<string, unknown>> = {
   'POST /api/integrations': { serviceId: 'some-service', type: 'generic', name: 'Scripts' },
   'PATCH /api/integrations/:id': { name: 'Scripts' },
   'POST /api/integrations/:id/rotate-key': { overlapMinutes: 10 },
+  'PATCH /api/incidents/:id': { title: 'Checkout is down' },
+  'POST /api/incidents/:id/acknowledge': { note: 'looking' },
+  'POST /api/incidents/:id/resolve': { note: 'fixed' },
+  'POST /api/incidents/:id/reopen': { note: 'back again' },
+  'PATCH /api/services/:id/noise-rules': { groupWaitSeconds: 10 },
+  'PUT /api/services/:id/dependencies': { dependsOn: [] },
+  'POST /api/silences': {
+    reason: 'Database failover drill',
+    endsAt: '2099-01-01T00:00:00Z',
+    matchers: [{ label: 'alertname', op: '=', value: 'DbDown' }],
+  },
 };
 
 function nested(depth: number): string {

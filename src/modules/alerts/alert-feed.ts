@@ -9,7 +9,7 @@ type Listener = (alertIds: readonly string[]) => void;
  * done by another replica and publishes "something changed" (no ids), so views on every replica
  * stay current without an index on the alerts' update time.
  */
-export class AlertFeed {
+export class ChangeFeed {
   readonly #listeners = new Set<Listener>();
   readonly #db: Db;
   readonly #log: Logger;

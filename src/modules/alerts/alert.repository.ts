@@ -5,6 +5,37 @@ import type { AlertEventsTable, AlertsTable } from '../../db/schema.ts';
 
 export type AlertRow = Selectable<AlertsTable>;
 
+/** Noise control's columns: deduplication neither reads nor writes them. */
+type NoiseColumns = 'incidentId' | 'groupKey' | 'noise' | 'notifiedAt';
+/** An alert as deduplication reads and writes it. */
+export type DedupAlertRow = Omit<AlertRow, NoiseColumns>;
+const dedupColumns = [
+  'id',
+  'integrationId',
+  'serviceId',
+  'dedupKey',
+  'status',
+  'summary',
+  'severity',
+  'source',
+  'component',
+  'groupName',
+  'class',
+  'labels',
+  'details',
+  'links',
+  'images',
+  'eventCount',
+  'firstSeenAt',
+  'lastSeenAt',
+  'firstEventId',
+  'lastEventId',
+  'acknowledgedAt',
+  'resolvedAt',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof DedupAlertRow)[];
+
 const lookupChunk = 200;
 
 /**
@@ -19,26 +50,26 @@ export async function findOpenAlerts(
   db: Db,
   store: Pick<Store, 'sqlite'>,
   pairs: readonly { integrationId: string; dedupKey: string }[],
-): Promise<AlertRow[]> {
+): Promise<DedupAlertRow[]> {
   if (store.sqlite !== null) {
     // One indexed point lookup per key on a cached statement: far cheaper in SQLite than a
     // long row-value IN list. The caller's transaction holds the connection.
     const lookup = store.sqlite.statement(openAlertSql(db));
-    const rows: AlertRow[] = [];
+    const rows: DedupAlertRow[] = [];
     for (const p of pairs) {
       const row = lookup.get(p.integrationId, p.dedupKey);
       if (row !== undefined) rows.push(fromSqlite(row as unknown as SqliteAlertRow));
     }
     return rows;
   }
-  const rows: AlertRow[] = [];
+  const rows: DedupAlertRow[] = [];
   for (let i = 0; i < pairs.length; i += lookupChunk) {
     const chunk = pairs.slice(i, i + lookupChunk);
     const keys = sql.join(chunk.map((p) => sql`(${p.integrationId}, ${p.dedupKey})`));
     rows.push(
       ...(await db
         .selectFrom('alerts')
-        .selectAll()
+        .select(dedupColumns)
         .where('status', '<>', notResolved)
         .where(sql<boolean>`(integration_id, dedup_key) in (${keys})`)
         .execute()),
@@ -51,7 +82,7 @@ let openAlertQuery: string | undefined;
 function openAlertSql(db: Db): string {
   openAlertQuery ??= db
     .selectFrom('alerts')
-    .selectAll()
+    .select(dedupColumns)
     .where('integrationId', '=', '')
     .where('dedupKey', '=', '')
     .where('status', '<>', notResolved)
@@ -86,7 +117,7 @@ interface SqliteAlertRow {
   updated_at: number;
 }
 
-function fromSqlite(r: SqliteAlertRow): AlertRow {
+function fromSqlite(r: SqliteAlertRow): DedupAlertRow {
   return {
     id: r.id,
     integrationId: r.integration_id,
@@ -119,7 +150,7 @@ function fromSqlite(r: SqliteAlertRow): AlertRow {
 export async function writeAlerts(
   db: Db,
   store: Pick<Store, 'sqlite'>,
-  rows: readonly AlertRow[],
+  rows: readonly DedupAlertRow[],
 ): Promise<void> {
   await upsertRowsById(db, store, 'alerts', rows);
 }

@@ -3,13 +3,13 @@ import { AlertDetail, AlertListQuery, AlertPage } from '../../contracts/alerts.t
 import { IdParams } from '../../contracts/common.ts';
 import { requireRole } from '../../platform/access.ts';
 import { openEventStream } from '../../platform/sse.ts';
-import type { AlertFeed } from './alert-feed.ts';
+import type { ChangeFeed } from './alert-feed.ts';
 import type { AlertService } from './alert.service.ts';
 
 /** Listing alerts, one alert with its events, and a live stream of changes. */
 export function registerAlertRoutes(
   app: FastifyInstance,
-  deps: { alerts: AlertService; feed: AlertFeed },
+  deps: { alerts: AlertService; feed: ChangeFeed },
 ): void {
   const { alerts, feed } = deps;
 

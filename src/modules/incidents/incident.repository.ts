@@ -1,0 +1,393 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../../db/store.ts';
+import type {
+  AlertsTable,
+  IncidentNotificationsTable,
+  IncidentsTable,
+  IncidentTimelineTable,
+  SilencesTable,
+} from '../../db/schema.ts';
+
+export type IncidentRow = Selectable<IncidentsTable>;
+export type TimelineRow = Selectable<IncidentTimelineTable>;
+export type NotificationRow = Selectable<IncidentNotificationsTable>;
+export type SilenceRow = Selectable<SilencesTable>;
+export type IncidentAlertRow = Selectable<AlertsTable>;
+
+/** 'resolved' as a SQL literal so partial-index plans are prepared once (see alert.repository.ts). */
+const resolved = sql.lit('resolved');
+
+/** A timeline entry before it has its sequence number. */
+export interface TimelineDraft {
+  at: number;
+  actor: string;
+  kind: string;
+  message: string;
+  data?: unknown;
+}
+
+export function findIncident(db: Db, id: string): Promise<IncidentRow | undefined> {
+  return db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findIncidentByNumber(db: Db, number: number): Promise<IncidentRow | undefined> {
+  return db.selectFrom('incidents').selectAll().where('number', '=', number).executeTakeFirst();
+}
+
+export function findOpenIncidentByGroup(
+  db: Db,
+  groupKey: string,
+): Promise<IncidentRow | undefined> {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('groupKey', '=', groupKey)
+    .where('status', '<>', resolved)
+    .executeTakeFirst();
+}
+
+/** The newest open incident of each service that has one (for inhibition). */
+export async function openIncidentsByService(db: Db): Promise<Map<string, IncidentRow>> {
+  const rows = await db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('status', '<>', resolved)
+    .orderBy('openedAt', 'asc')
+    .execute();
+  return new Map(rows.map((r) => [r.serviceId, r]));
+}
+
+export async function nextIncidentNumber(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('incidents')
+    .select((eb) => eb.fn.max<number | string | null>('number').as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0) + 1;
+}
+
+export async function insertIncident(db: Db, row: IncidentRow): Promise<void> {
+  await db.insertInto('incidents').values(row).execute();
+}
+
+export async function updateIncident(
+  db: Db,
+  id: string,
+  changes: Partial<Omit<IncidentRow, 'id' | 'number' | 'timelineSeq'>>,
+): Promise<void> {
+  await db.updateTable('incidents').set(changes).where('id', '=', id).execute();
+}
+
+/**
+ * Appends entries to an incident's timeline. The sequence numbers come from an atomic
+ * increment of the incident's counter, so concurrent writers (the pipeline, a job, a person)
+ * never take the same number, and the unique index would refuse it if they did.
+ */
+export async function appendTimeline(
+  db: Db,
+  incidentId: string,
+  entries: readonly TimelineDraft[],
+  now: number,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const row = await db
+    .updateTable('incidents')
+    .set((eb) => ({ timelineSeq: eb('timelineSeq', '+', entries.length), updatedAt: now }))
+    .where('id', '=', incidentId)
+    .returning('timelineSeq')
+    .executeTakeFirstOrThrow();
+  const first = row.timelineSeq - entries.length + 1;
+  const values = entries.map((e, i) => ({
+    incidentId,
+    sequence: first + i,
+    at: e.at,
+    actor: e.actor,
+    kind: e.kind,
+    message: e.message,
+    data: e.data === undefined ? null : JSON.stringify(e.data),
+  }));
+  for (let i = 0; i < values.length; i += 500)
+    await db
+      .insertInto('incidentTimeline')
+      .values(values.slice(i, i + 500))
+      .execute();
+}
+
+export function listTimeline(db: Db, incidentId: string, limit: number): Promise<TimelineRow[]> {
+  return db
+    .selectFrom('incidentTimeline')
+    .selectAll()
+    .where('incidentId', '=', incidentId)
+    .orderBy('sequence', 'asc')
+    .limit(limit)
+    .execute();
+}
+
+export function listIncidentAlerts(db: Db, incidentId: string): Promise<IncidentAlertRow[]> {
+  return db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('incidentId', '=', incidentId)
+    .orderBy('id', 'asc')
+    .execute();
+}
+
+export async function countOpenAlerts(db: Db, incidentId: string): Promise<number> {
+  const row = await db
+    .selectFrom('alerts')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('incidentId', '=', incidentId)
+    .where('status', '<>', resolved)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function alertCountsByIncident(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, { open: number; services: string[] }>> {
+  const result = new Map<string, { open: number; services: string[] }>();
+  if (ids.length === 0) return result;
+  const rows = await db
+    .selectFrom('alerts')
+    .select(['incidentId', 'serviceId'])
+    .select((eb) =>
+      eb.fn
+        .sum<number | string | null>(eb.case().when('status', '<>', resolved).then(1).else(0).end())
+        .as('open'),
+    )
+    .where('incidentId', 'in', ids)
+    .groupBy(['incidentId', 'serviceId'])
+    .execute();
+  for (const r of rows) {
+    const id = r.incidentId ?? '';
+    const entry = result.get(id) ?? { open: 0, services: [] };
+    entry.open += Number(r.open ?? 0);
+    entry.services.push(r.serviceId);
+    result.set(id, entry);
+  }
+  return result;
+}
+
+export interface IncidentFilter {
+  status?: string | undefined;
+  serviceId?: string | undefined;
+  priority?: string | undefined;
+  beforeId: string | null;
+  limit: number;
+}
+
+export function listIncidents(db: Db, filter: IncidentFilter): Promise<IncidentRow[]> {
+  let query = db.selectFrom('incidents').selectAll().orderBy('id', 'desc').limit(filter.limit);
+  if (filter.status === 'open') query = query.where('status', '<>', resolved);
+  else if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.serviceId !== undefined) query = query.where('serviceId', '=', filter.serviceId);
+  if (filter.priority !== undefined) query = query.where('priority', '=', filter.priority);
+  if (filter.beforeId !== null) query = query.where('id', '<', filter.beforeId);
+  return query.execute();
+}
+
+export async function insertNotification(db: Db, row: NotificationRow): Promise<void> {
+  await db.insertInto('incidentNotifications').values(row).execute();
+}
+
+export function listNotifications(db: Db, incidentId: string): Promise<NotificationRow[]> {
+  return db
+    .selectFrom('incidentNotifications')
+    .selectAll()
+    .where('incidentId', '=', incidentId)
+    .orderBy('sequence', 'asc')
+    .execute();
+}
+
+export async function markAlertsNotified(
+  db: Db,
+  alertIds: readonly string[],
+  now: number,
+): Promise<void> {
+  for (let i = 0; i < alertIds.length; i += 500)
+    await db
+      .updateTable('alerts')
+      .set({ notifiedAt: now })
+      .where('id', 'in', alertIds.slice(i, i + 500))
+      .where('notifiedAt', 'is', null)
+      .execute();
+}
+
+// ---------- silences ----------
+
+/** Silences that have not ended by `now` (active or pending). */
+export function listLiveSilences(db: Db, now: number): Promise<SilenceRow[]> {
+  return db
+    .selectFrom('silences')
+    .selectAll()
+    .where('endsAt', '>', now)
+    .orderBy('startsAt', 'asc')
+    .execute();
+}
+
+export function listAllSilences(db: Db, limit: number): Promise<SilenceRow[]> {
+  return db.selectFrom('silences').selectAll().orderBy('id', 'desc').limit(limit).execute();
+}
+
+export function findSilence(db: Db, id: string): Promise<SilenceRow | undefined> {
+  return db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertSilence(db: Db, row: SilenceRow): Promise<void> {
+  await db.insertInto('silences').values(row).execute();
+}
+
+export async function endSilence(db: Db, id: string, now: number): Promise<void> {
+  await db.updateTable('silences').set({ endsAt: now }).where('id', '=', id).execute();
+}
+
+/** Open alerts that silences kept quiet, to look at again when a silence ends. */
+export function listSilencedOpenAlerts(db: Db): Promise<IncidentAlertRow[]> {
+  return db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('noise', '=', 'silenced')
+    .where('status', '<>', resolved)
+    .orderBy('id', 'asc')
+    .execute();
+}
+
+// ---------- rules, dependencies, windows, flaps ----------
+
+export async function findNoiseRules(db: Db, serviceIds: readonly string[]) {
+  if (serviceIds.length === 0) return [];
+  return db
+    .selectFrom('serviceNoiseRules')
+    .selectAll()
+    .where('serviceId', 'in', serviceIds)
+    .execute();
+}
+
+export async function saveNoiseRules(
+  db: Db,
+  serviceId: string,
+  rules: string,
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('serviceNoiseRules')
+    .values({ serviceId, rules, updatedAt: now })
+    .onConflict((oc) => oc.column('serviceId').doUpdateSet({ rules, updatedAt: now }))
+    .execute();
+}
+
+export function listDependencies(db: Db) {
+  return db.selectFrom('serviceDependencies').selectAll().execute();
+}
+
+export async function replaceDependencies(
+  db: Db,
+  serviceId: string,
+  dependsOn: readonly string[],
+  now: number,
+): Promise<void> {
+  await db.deleteFrom('serviceDependencies').where('serviceId', '=', serviceId).execute();
+  if (dependsOn.length > 0)
+    await db
+      .insertInto('serviceDependencies')
+      .values(dependsOn.map((dependsOnId) => ({ serviceId, dependsOnId, createdAt: now })))
+      .execute();
+}
+
+export async function loadGroupWindow(db: Db, groupKey: string): Promise<number[]> {
+  const row = await db
+    .selectFrom('alertGroupWindows')
+    .select('times')
+    .where('groupKey', '=', groupKey)
+    .executeTakeFirst();
+  return row === undefined ? [] : (JSON.parse(row.times) as number[]);
+}
+
+export async function saveGroupWindow(
+  db: Db,
+  groupKey: string,
+  times: readonly number[],
+  now: number,
+): Promise<void> {
+  const text = JSON.stringify(times);
+  await db
+    .insertInto('alertGroupWindows')
+    .values({ groupKey, times: text, updatedAt: now })
+    .onConflict((oc) => oc.column('groupKey').doUpdateSet({ times: text, updatedAt: now }))
+    .execute();
+}
+
+export async function loadFlapHistory(
+  db: Db,
+  integrationId: string,
+  dedupKey: string,
+): Promise<{ changes: number[]; lastPagedAt: number | null }> {
+  const row = await db
+    .selectFrom('alertFlapHistory')
+    .select(['changes', 'lastPagedAt'])
+    .where('integrationId', '=', integrationId)
+    .where('dedupKey', '=', dedupKey)
+    .executeTakeFirst();
+  return row === undefined
+    ? { changes: [], lastPagedAt: null }
+    : { changes: JSON.parse(row.changes) as number[], lastPagedAt: row.lastPagedAt };
+}
+
+export async function saveFlapHistory(
+  db: Db,
+  integrationId: string,
+  dedupKey: string,
+  changes: readonly number[],
+  now: number,
+): Promise<void> {
+  const text = JSON.stringify(changes);
+  await db
+    .insertInto('alertFlapHistory')
+    .values({ integrationId, dedupKey, changes: text, lastPagedAt: null, updatedAt: now })
+    .onConflict((oc) =>
+      oc.columns(['integrationId', 'dedupKey']).doUpdateSet({ changes: text, updatedAt: now }),
+    )
+    .execute();
+}
+
+export async function markKeysPaged(
+  db: Db,
+  keys: readonly { integrationId: string; dedupKey: string }[],
+  now: number,
+): Promise<void> {
+  for (const k of keys)
+    await db
+      .updateTable('alertFlapHistory')
+      .set({ lastPagedAt: now })
+      .where('integrationId', '=', k.integrationId)
+      .where('dedupKey', '=', k.dedupKey)
+      .execute();
+}
+
+export async function updateAlertNoise(
+  db: Db,
+  alertId: string,
+  changes: { incidentId?: string | null; groupKey?: string | null; noise?: string | null },
+): Promise<void> {
+  await db.updateTable('alerts').set(changes).where('id', '=', alertId).execute();
+}
+
+export function listBelowThresholdAlerts(db: Db, groupKey: string): Promise<IncidentAlertRow[]> {
+  return db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('groupKey', '=', groupKey)
+    .where('noise', '=', 'below_threshold')
+    .where('status', '<>', resolved)
+    .execute();
+}
+
+export function findAlertsByIds(db: Db, ids: readonly string[]): Promise<IncidentAlertRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('alerts').selectAll().where('id', 'in', ids).execute();
+}
+
+export function serviceNames(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('services').select(['id', 'name']).where('id', 'in', ids).execute();
+}
