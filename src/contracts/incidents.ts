@@ -194,6 +194,30 @@ export const IncidentActionRequest = Type.Object(
 );
 export type IncidentActionRequest = Static<typeof IncidentActionRequest>;
 
+export const MergeIncidentRequest = Type.Object(
+  {
+    /** The incident (id or number) that takes this one's alerts; this one resolves as merged. */
+    into: Type.String({ minLength: 1, maxLength: 100 }),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  strict,
+);
+export type MergeIncidentRequest = Static<typeof MergeIncidentRequest>;
+
+export const SplitIncidentRequest = Type.Object(
+  {
+    /** Alerts that move to a new incident of their own. */
+    alertIds: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+      minItems: 1,
+      maxItems: 1000,
+    }),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  strict,
+);
+export type SplitIncidentRequest = Static<typeof SplitIncidentRequest>;
+
 // ---------- silences and maintenance windows ----------
 
 export const SilenceView = Type.Object({

@@ -34,6 +34,8 @@ const validBodies: Record<string, Record<string, unknown>> = {
   'POST /api/incidents/:id/acknowledge': { note: 'looking' },
   'POST /api/incidents/:id/resolve': { note: 'fixed' },
   'POST /api/incidents/:id/reopen': { note: 'back again' },
+  'POST /api/incidents/:id/merge': { into: '1', note: 'same problem' },
+  'POST /api/incidents/:id/split': { alertIds: ['a'], title: 'Separate problem' },
   'PATCH /api/services/:id/noise-rules': { groupWaitSeconds: 10 },
   'PUT /api/services/:id/dependencies': { dependsOn: [] },
   'POST /api/silences': {

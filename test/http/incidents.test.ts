@@ -209,6 +209,54 @@ for (const engine of engines) {
       assert.ok(older.timeline.some((e: { kind: string }) => e.kind === 'group_closed'));
     });
 
+    it('merges one incident into another and splits alerts out into a new one', async () => {
+      const svc = await wireService(owner, 'storage');
+      await fire(svc, [
+        { summary: 'Disk slow on s1', dedup_key: 'd1', class: 'DiskSlow' },
+        { summary: 'Disk slow on s2', dedup_key: 'd2', class: 'DiskSlow' },
+        { summary: 'Replication lag', dedup_key: 'r1', class: 'ReplicationLag' },
+      ]);
+      await runTimers();
+      const [lag, slow] = (await incidentsOf(svc)) as [Incident, Incident];
+      assert.equal(slow.alertCount, 2);
+      const self = await owner.post(`/api/incidents/${slow.id}/merge`, {
+        into: String(slow.number),
+      });
+      assert.equal(self.status, 400);
+      assert.equal(self.json.error.field, 'into');
+
+      const merged = await owner.post(`/api/incidents/${lag.id}/merge`, {
+        into: String(slow.number),
+        note: 'same root cause',
+      });
+      assert.equal(merged.status, 200, merged.text);
+      assert.equal(merged.json.alertCount, 3);
+      const source = await detail(lag.id);
+      assert.equal(source.incident.status, 'resolved');
+      assert.equal(source.incident.resolution, 'merged');
+      assert.match(source.timeline.at(-1).message, new RegExp(`Merged into #${slow.number}`));
+
+      const target = await detail(slow.id);
+      const lagAlert = target.alerts.find(
+        (a: { summary: string }) => a.summary === 'Replication lag',
+      );
+      const wrong = await owner.post(`/api/incidents/${slow.id}/split`, { alertIds: ['nope'] });
+      assert.equal(wrong.status, 400);
+      assert.equal(wrong.json.error.field, 'alertIds[0]');
+      const split = await owner.post(`/api/incidents/${slow.id}/split`, {
+        alertIds: [lagAlert.id],
+        title: 'Replica lag is separate',
+      });
+      assert.equal(split.status, 201, split.text);
+      assert.equal(split.json.alertCount, 1);
+      assert.equal(split.json.title, 'Replica lag is separate');
+      assert.equal((await detail(slow.id)).incident.alertCount, 2);
+      const all = await owner.post(`/api/incidents/${split.json.id}/split`, {
+        alertIds: [lagAlert.id],
+      });
+      assert.equal(all.status, 400, 'cannot split out every alert');
+    });
+
     it('holds alerts below a threshold until N events arrive within T', async () => {
       const svc = await wireService(owner, 'webhooks');
       const rules = await owner.patch(`/api/services/${svc.serviceId}/noise-rules`, {

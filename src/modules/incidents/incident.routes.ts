@@ -9,10 +9,12 @@ import {
   IncidentListQuery,
   IncidentPage,
   IncidentView,
+  MergeIncidentRequest,
   NoiseRules,
   ServiceDependencies,
   SilenceList,
   SilenceView,
+  SplitIncidentRequest,
   UpdateIncidentRequest,
   UpdateNoiseRulesRequest,
 } from '../../contracts/incidents.ts';
@@ -97,6 +99,36 @@ export function registerIncidentRoutes(
       },
     );
   }
+
+  app.post<{ Params: IdParams; Body: MergeIncidentRequest }>(
+    '/api/incidents/:id/merge',
+    {
+      config: { access: write, audit: 'incident.merge' },
+      schema: { params: IdParams, body: MergeIncidentRequest, response: { 200: IncidentView } },
+    },
+    async (request) => {
+      const view = await incidents.merge(request.params.id, actorOf(request), request.body);
+      request.auditTarget = { type: 'incident', id: view.id, detail: { from: request.params.id } };
+      return view;
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: SplitIncidentRequest }>(
+    '/api/incidents/:id/split',
+    {
+      config: { access: write, audit: 'incident.split' },
+      schema: { params: IdParams, body: SplitIncidentRequest, response: { 201: IncidentView } },
+    },
+    async (request, reply) => {
+      const view = await incidents.split(request.params.id, actorOf(request), request.body);
+      request.auditTarget = {
+        type: 'incident',
+        id: view.id,
+        detail: { from: request.params.id, alertIds: request.body.alertIds },
+      };
+      return reply.status(201).send(view);
+    },
+  );
 
   app.get<{ Params: IdParams }>(
     '/api/services/:id/noise-rules',

@@ -6,6 +6,8 @@ import type {
   IncidentPage,
   IncidentView,
   LabelMatcher,
+  MergeIncidentRequest,
+  SplitIncidentRequest,
   NoiseRules,
   SilenceView,
   UpdateIncidentRequest,
@@ -26,7 +28,9 @@ import {
   findNoiseRules,
   findOpenIncidentByGroup,
   findSilence,
+  insertIncident,
   insertSilence,
+  nextIncidentNumber,
   listAllSilences,
   listDependencies,
   listIncidentAlerts,
@@ -325,6 +329,163 @@ export function createIncidentService(deps: {
       });
       onChanged([row.id]);
       return view(row);
+    },
+
+    /** Moves every alert of one incident into another; the first resolves as merged. */
+    async merge(id: string, actor: Actor, input: MergeIncidentRequest): Promise<IncidentView> {
+      const now = clock.now();
+      const target = await db.transaction().execute(async (trx) => {
+        const source = await load(trx, id);
+        const target = await load(trx, input.into).catch(() => {
+          throw invalidField('into', `No incident ${input.into} to merge into.`);
+        });
+        if (target.id === source.id)
+          throw invalidField('into', 'An incident cannot be merged into itself.');
+        if (target.status === 'resolved')
+          throw new AppError(
+            'conflict',
+            `Incident #${target.number} is resolved; reopen it first.`,
+          );
+        const moved = await trx
+          .updateTable('alerts')
+          .set({ incidentId: target.id })
+          .where('incidentId', '=', source.id)
+          .executeTakeFirst();
+        const count = Number(moved.numUpdatedRows);
+        await trx
+          .updateTable('incidents')
+          .set((eb) => ({ alertCount: eb('alertCount', '+', count), updatedAt: now }))
+          .where('id', '=', target.id)
+          .execute();
+        await updateIncident(trx, source.id, {
+          status: 'resolved',
+          resolution: 'merged',
+          resolvedAt: now,
+          // The merged incident gives up its group: new alerts of its kind go elsewhere.
+          groupKey: `${source.groupKey}#merged:${source.id}`,
+          updatedAt: now,
+        });
+        await deleteJobByKey(trx, flushJobKey(source.id));
+        const suffix = input.note === undefined || input.note === '' ? '' : `: ${input.note}`;
+        await appendTimeline(
+          trx,
+          source.id,
+          [
+            {
+              at: now,
+              actor: actor.name,
+              kind: 'merged',
+              message: `Merged into #${target.number} by ${actor.name}${suffix}`,
+              data: { into: target.id, alerts: count },
+            },
+          ],
+          now,
+        );
+        await appendTimeline(
+          trx,
+          target.id,
+          [
+            {
+              at: now,
+              actor: actor.name,
+              kind: 'merged_in',
+              message: `#${source.number} merged in by ${actor.name} (${count} alert${count === 1 ? '' : 's'})${suffix}`,
+              data: { from: source.id, alerts: count },
+            },
+          ],
+          now,
+        );
+        return (await findIncident(trx, target.id)) as IncidentRow;
+      });
+      onChanged([target.id]);
+      return view(target);
+    },
+
+    /** Moves some alerts of an incident into a new incident of their own. */
+    async split(id: string, actor: Actor, input: SplitIncidentRequest): Promise<IncidentView> {
+      const now = clock.now();
+      const created = await db.transaction().execute(async (trx) => {
+        const source = await load(trx, id);
+        const alerts = await listIncidentAlerts(trx, source.id);
+        const byId = new Map(alerts.map((a) => [a.id, a]));
+        for (const [i, alertId] of input.alertIds.entries())
+          if (!byId.has(alertId))
+            throw invalidField(
+              `alertIds[${i}]`,
+              `Alert ${alertId} is not part of incident #${source.number}.`,
+            );
+        const moving = [...new Set(input.alertIds)];
+        if (moving.length === alerts.length)
+          throw invalidField(
+            'alertIds',
+            'Leave at least one alert in the incident; to move all of them, merge instead.',
+          );
+        const first = byId.get(moving[0] as string) as (typeof alerts)[number];
+        const newId = uuidv7(now);
+        const row: IncidentRow = {
+          id: newId,
+          number: await nextIncidentNumber(trx),
+          serviceId: first.serviceId,
+          // Its own group: the original keeps collecting alerts of its kind.
+          groupKey: `${source.groupKey}#split:${newId}`,
+          title: input.title ?? first.summary,
+          status: source.status === 'resolved' ? 'triggered' : source.status,
+          priority: source.priority,
+          prioritySetByUser: source.prioritySetByUser,
+          resolution: null,
+          alertCount: moving.length,
+          timelineSeq: 0,
+          notificationCount: 0,
+          lastNotifiedAt: null,
+          openedAt: now,
+          acknowledgedAt: source.acknowledgedAt,
+          resolvedAt: null,
+          updatedAt: now,
+        };
+        await insertIncident(trx, row);
+        await trx
+          .updateTable('alerts')
+          .set({ incidentId: newId })
+          .where('id', 'in', moving)
+          .execute();
+        await trx
+          .updateTable('incidents')
+          .set((eb) => ({ alertCount: eb('alertCount', '-', moving.length), updatedAt: now }))
+          .where('id', '=', source.id)
+          .execute();
+        const suffix = input.note === undefined || input.note === '' ? '' : `: ${input.note}`;
+        await appendTimeline(
+          trx,
+          newId,
+          [
+            {
+              at: now,
+              actor: actor.name,
+              kind: 'split_from',
+              message: `Split from #${source.number} by ${actor.name} (${moving.length} alert${moving.length === 1 ? '' : 's'})${suffix}`,
+              data: { from: source.id, alertIds: moving },
+            },
+          ],
+          now,
+        );
+        await appendTimeline(
+          trx,
+          source.id,
+          [
+            {
+              at: now,
+              actor: actor.name,
+              kind: 'split',
+              message: `${moving.length} alert${moving.length === 1 ? '' : 's'} split into #${row.number} by ${actor.name}${suffix}`,
+              data: { into: newId, alertIds: moving },
+            },
+          ],
+          now,
+        );
+        return row;
+      });
+      onChanged([id, created.id]);
+      return view(created);
     },
 
     // ---------- noise rules and dependencies ----------
