@@ -6,7 +6,7 @@ import { applyTheme, savedTheme, type Theme } from '../theme.ts';
 /** The areas of Steady, in the order a responder needs them. */
 export const areas: readonly { path: string; label: string; ready: boolean }[] = [
   { path: '/', label: 'Dashboard', ready: true },
-  { path: '/incidents', label: 'Incidents', ready: false },
+  { path: '/incidents', label: 'Incidents', ready: true },
   { path: '/alerts', label: 'Alerts', ready: true },
   { path: '/services', label: 'Services', ready: true },
   { path: '/on-call', label: 'On-call', ready: false },

@@ -5,6 +5,7 @@ import { api } from '../../api.ts';
 import { FormError, formText, TextField } from '../../components/form.tsx';
 import { Link, navigate } from '../../router.tsx';
 import { useCurrentUser } from '../../session.tsx';
+import { NoiseRulesSection } from '../incidents/noise-rules-section.tsx';
 import { IntegrationsSection } from '../integrations/integrations-section.tsx';
 
 function EditService({ service, onSaved }: { service: ServiceView; onSaved: () => void }) {
@@ -96,11 +97,16 @@ export function ServicePage({ id }: { id: string }) {
       <p className="muted">
         {service.team !== '' ? `Owned by ${service.team}. ` : ''}
         {service.description}{' '}
+        <Link to={`/incidents?status=open&serviceId=${encodeURIComponent(service.id)}`}>
+          Open incidents
+        </Link>{' '}
+        ·{' '}
         <Link to={`/alerts?status=open&serviceId=${encodeURIComponent(service.id)}`}>
           Open alerts
         </Link>
       </p>
       <IntegrationsSection serviceId={service.id} canWrite={canWrite} />
+      <NoiseRulesSection serviceId={service.id} canWrite={canWrite} />
       {canWrite && (
         <>
           {saved && (

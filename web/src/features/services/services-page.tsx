@@ -65,7 +65,8 @@ export function ServicesPage() {
     <section className="stack">
       <h1>Services</h1>
       <p className="muted">
-        A service is something you run and get paged for. Its integrations are where alerts come in.
+        A service is something you run and get paged for. Its integrations are where alerts come in.{' '}
+        <Link to="/services/graph">Dependency graph</Link>
       </p>
       <FormError error={error} />
       {services !== null && services.length === 0 && <p className="muted">No services yet.</p>}

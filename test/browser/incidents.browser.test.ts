@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { ensureWebBuild, launchBrowser, watchForProblems } from '../harness/browser.ts';
+import { startServerProcess, type ServerProcess } from '../harness/server-process.ts';
+
+const email = 'olive@example.com';
+const password = 'correct horse battery staple';
+
+async function postJson(url: string, body: unknown): Promise<number> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+describe('incidents, noise rules, silences and the dependency graph in the browser', () => {
+  let dataDir: string;
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let providerUrl = '';
+
+  /** Creates a service through the Services page; leaves the browser on its page. */
+  async function createService(name: string) {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Services' })
+      .click();
+    await page.getByRole('heading', { name: 'Services', exact: true }).waitFor();
+    await page.getByLabel('Name').fill(name);
+    await page.getByRole('button', { name: 'Create service' }).click();
+    await page.getByRole('heading', { name, exact: true }).waitFor();
+  }
+
+  before(async () => {
+    ensureWebBuild();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'steady-browser-'));
+    server = await startServerProcess({ STEADY_DATA_DIR: dataDir, STEADY_JOB_POLL_MS: '200' });
+    assert.equal(
+      await postJson(`${server.url}/api/setup/owner`, { email, name: 'Olive Owner', password }),
+      201,
+    );
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    problems = await watchForProblems(page);
+    await page.goto(server.url);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  });
+  after(async () => {
+    await browser.close();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('edits a service’s noise rules, refusing a bad value with the reason', async () => {
+    await createService('payments-provider');
+    await page.getByLabel('Type').selectOption('generic');
+    await page.getByRole('button', { name: 'Add integration' }).click();
+    providerUrl = (await page.getByTestId('integration-url').textContent()) ?? '';
+    assert.match(providerUrl, /\/api\/intake\/generic\//);
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+
+    const rules = page.getByRole('form', { name: 'Noise rules' });
+    await rules.getByLabel('Group wait (s)').fill('-5');
+    await rules.getByRole('button', { name: 'Save rules' }).click();
+    await rules
+      .getByRole('alert')
+      .filter({ hasText: /groupWaitSeconds|0/ })
+      .waitFor();
+    await rules.getByLabel('Group wait (s)').fill('0');
+    await rules.getByRole('button', { name: 'Save rules' }).click();
+    await rules.getByText('Rules saved.').waitFor();
+  });
+
+  it('declares a dependency on the provider', async () => {
+    await createService('checkout');
+    const deps = page.getByRole('form', { name: 'Dependencies' });
+    await deps.getByLabel('payments-provider').check();
+    await deps.getByRole('button', { name: 'Save dependencies' }).click();
+    await page.getByText('Dependencies saved.').waitFor();
+  });
+
+  it('shows a new incident live, with its timeline and the notification due', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Incidents' })
+      .click();
+    await page.getByText('No incidents here.').waitFor();
+    assert.equal(
+      await postJson(providerUrl, {
+        summary: 'Card payments timing out',
+        dedup_key: 'pay-1',
+        class: 'Timeouts',
+        severity: 'critical',
+      }),
+      202,
+    );
+    const row = page.getByRole('row').filter({ hasText: 'Card payments timing out' });
+    await row.waitFor();
+    await row.getByText('P1').waitFor();
+    await row.getByRole('link', { name: 'Card payments timing out' }).click();
+    await page.getByRole('heading', { name: /#1 Card payments timing out/ }).waitFor();
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    await timeline.getByText(/Incident opened/).waitFor();
+    await timeline.getByText(/Notification due: incident opened with 1 alert/).waitFor();
+  });
+
+  it('colours the failing provider in the dependency graph', async () => {
+    await page.goto(`${server.url}/services/graph`);
+    const graph = page.getByRole('img', { name: 'Service dependency graph' });
+    await graph.waitFor();
+    assert.equal(
+      await graph.locator('[data-service="payments-provider"]').getAttribute('data-open-incidents'),
+      '1',
+    );
+    assert.equal(
+      await graph.locator('[data-service="checkout"]').getAttribute('data-open-incidents'),
+      '0',
+    );
+    assert.equal(await graph.locator('.graph-node-down').count(), 1);
+    assert.equal(await graph.locator('.graph-edge').count(), 1);
+    await page.screenshot({ path: path.join(tmpdir(), 'steady-graph.png'), fullPage: true });
+  });
+
+  it('acknowledges and resolves from the incident page', async () => {
+    await page.goto(`${server.url}/incidents/1`);
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByText('Acknowledged by Olive Owner').waitFor();
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByText('Resolved by Olive Owner').waitFor();
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+    await page.screenshot({ path: path.join(tmpdir(), 'steady-incident.png'), fullPage: true });
+  });
+
+  it('creates and ends a silence, refusing a pattern that cannot run in linear time', async () => {
+    await page.goto(`${server.url}/silences`);
+    const form = page.getByRole('form', { name: 'New silence' });
+    await form.getByLabel('Matchers').fill('instance=~(a)\\1');
+    await form.getByLabel('Reason').fill('Provider maintenance');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await page.getByText(/linear time/).waitFor();
+    await form.getByLabel('Matchers').fill('class=Timeouts');
+    await form.getByRole('button', { name: 'Create' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Provider maintenance' });
+    await row.getByText('active').waitFor();
+    await row.getByRole('button', { name: 'End now' }).click();
+    await row.getByText('expired').waitFor();
+  });
+
+  it('raised no error or CSP violation', () => {
+    assert.deepEqual(problems, []);
+  });
+});
