@@ -9,18 +9,29 @@
 // alerts/s for Alertmanager-format requests of 1, 10 and 100 alerts and for single PagerDuty
 // events, p50/p99 latency, the Steady ÷ Alertmanager ratio, p99 at 80% of the peak single-event
 // rate, pipeline catch-up, and peak RSS (with --million: RSS after 1,000,000 alerts).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { openStore, type Store } from '../src/db/store.ts';
+import {
+  api,
+  benchDatabase,
+  cpuMs,
+  fmt,
+  hasTaskset,
+  log,
+  memory,
+  metric,
+  ownerSession,
+  pinned,
+  runLoad,
+  startSteady,
+  work,
+  type LoadResult,
+} from './harness.ts';
 import { alertmanagerApiBodies, alertmanagerWebhooks, pagerDutyEvents } from './payloads.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
     engine: { type: 'string', default: 'sqlite' },
@@ -34,59 +45,7 @@ const { values: args } = parseArgs({
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const runs = Number(args.runs);
-const work = mkdtempSync(path.join(tmpdir(), 'steady-bench-'));
 const pool = 2000;
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const pinned = (core: number, command: string, commandArgs: string[]) =>
-  (hasTaskset
-    ? ['taskset', ['-c', String(core), command, ...commandArgs]]
-    : [command, commandArgs]) as [string, string[]];
-
-interface LoadResult {
-  ok: number;
-  failed: number;
-  seconds: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-function runLoad(
-  url: string,
-  bodies: string[],
-  duration: number,
-  rate?: number,
-): Promise<LoadResult> {
-  const file = path.join(work, `bodies-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(bodies));
-  const [command, commandArgs] = pinned(0, process.execPath, [
-    path.join(root, 'bench', 'load.ts'),
-    url,
-    file,
-    String(duration),
-    String(connections),
-    ...(rate === undefined ? [] : [String(rate)]),
-  ]);
-  const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve, reject) =>
-    child.on('exit', (code) => {
-      rmSync(file, { force: true });
-      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
-      else resolve(JSON.parse(out.trim()) as LoadResult);
-    }),
-  );
-}
-
-/** CPU time (user + system) the process has used so far, in ms, including all its threads. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-}
 
 /**
  * Runs the same load `runs` times and returns the run with the median throughput (this is a
@@ -105,7 +64,7 @@ async function medianLoad(
   const cpuBefore = cpuMs(pid);
   let accepted = 0;
   for (let i = 0; i < runs; i++) {
-    const result = await runLoad(url, bodies, duration);
+    const result = await runLoad(url, bodies, duration, connections);
     onRun(result);
     accepted += result.ok * size;
     results.push(result);
@@ -115,84 +74,10 @@ async function medianLoad(
   return { ...(results[Math.floor(results.length / 2)] as LoadResult), cpuUsPerAlert };
 }
 
-function memory(pid: number): { rssMb: number; peakMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) =>
-    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
-}
-
-async function startSteady(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  // STEADY_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server (for finding hot spots).
-  const profile = process.env.STEADY_BENCH_PROFILE;
-  const nodeArgs = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
-  const [command, commandArgs] = pinned(1, process.execPath, [
-    ...nodeArgs,
-    path.join(root, 'src', 'main.ts'),
-    'serve',
-  ]);
-  const child = spawn(command, commandArgs, {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      STEADY_PORT: '0',
-      STEADY_DATA_DIR: work,
-      STEADY_DATABASE_URL: databaseUrl,
-      STEADY_LOG_LEVEL: 'info',
-      STEADY_DATABASE_POOL_MAX: '10',
-      EXPERIMENT_NO_PIPELINE: process.env.EXPERIMENT_NO_PIPELINE ?? '',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`steady exited with ${code}`)));
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      const address = (JSON.parse(line) as { address?: string }).address;
-      if (address !== undefined) resolve(address);
-    });
-  });
-  return { child, url };
-}
-
-async function api(
-  base: string,
-  method: string,
-  url: string,
-  body: unknown,
-  session: { cookie: string; csrf: string },
-): Promise<Record<string, unknown>> {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      cookie: session.cookie,
-      'x-csrf-token': session.csrf,
-    },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok)
-    throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
 async function setup(
   base: string,
 ): Promise<{ amKey: string; pdKey: string; amId: string; pdId: string }> {
-  const owner = await fetch(`${base}/api/setup/owner`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: 'bench@example.com',
-      name: 'Bench',
-      password: 'load test passphrase 42',
-    }),
-  });
-  if (owner.status !== 201) throw new Error(`owner setup: ${owner.status} ${await owner.text()}`);
-  const session = {
-    cookie: (owner.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
-    csrf: ((await owner.json()) as { csrfToken: string }).csrfToken,
-  };
+  const session = await ownerSession(base);
   const service = await api(base, 'POST', '/api/services', { name: 'bench' }, session);
   const am = await api(
     base,
@@ -225,11 +110,6 @@ async function countEvents(store: Store, integrationId: string): Promise<number>
   return row.n;
 }
 
-async function metric(base: string, name: string): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  return Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-}
-
 interface Row {
   scenario: string;
   size: number;
@@ -238,22 +118,8 @@ interface Row {
 }
 
 async function benchSteady(): Promise<{ rows: Row[]; extra: string[] }> {
-  let databaseUrl = `sqlite:${path.join(work, 'steady.db')}`;
-  let dropDatabase: () => Promise<unknown> = () => Promise.resolve();
-  if (args.engine === 'postgres') {
-    const name = `steady_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    databaseUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  }
+  const { databaseUrl, drop: dropDatabase } = await benchDatabase(args.engine);
+
   const { child, url } = await startSteady(databaseUrl);
   log(`Steady on ${url} (${args.engine})`);
   const pid = child.pid ?? 0;
@@ -273,6 +139,7 @@ async function benchSteady(): Promise<{ rows: Row[]; extra: string[] }> {
       `${url}/api/intake/alertmanager/${keys.amKey}`,
       alertmanagerWebhooks(200, 10),
       3,
+      connections,
     );
     expectedAm += warm.ok * 10;
     const all: [string, number][] = [
@@ -297,7 +164,7 @@ async function benchSteady(): Promise<{ rows: Row[]; extra: string[] }> {
         ? `${url}/v2/enqueue`
         : `${url}/api/intake/alertmanager/${keys.amKey}`;
       // Warm this path up (JIT, caches) before measuring it; counted toward the totals only.
-      const warmRun = await runLoad(target, bodies, 2);
+      const warmRun = await runLoad(target, bodies, 2, connections);
       if (pagerDuty) expectedPd += warmRun.ok;
       else expectedAm += warmRun.ok * size;
       while ((await metric(url, 'steady_pipeline_lag_events')) > 0)
@@ -333,6 +200,7 @@ async function benchSteady(): Promise<{ rows: Row[]; extra: string[] }> {
         `${url}/v2/enqueue`,
         pagerDutyEvents(pool, keys.pdKey),
         seconds,
+        connections,
         rate,
       );
       expectedPd += at80.ok;
@@ -426,10 +294,10 @@ async function benchAlertmanager(rows: Row[]): Promise<void> {
       if ((await fetch(`${url}/-/ready`).catch(() => null))?.ok === true) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    await runLoad(`${url}/api/v2/alerts`, alertmanagerApiBodies(200, 10), 3);
+    await runLoad(`${url}/api/v2/alerts`, alertmanagerApiBodies(200, 10), 3, connections);
     for (const row of rows) {
       if (row.scenario.startsWith('PagerDuty')) continue;
-      await runLoad(`${url}/api/v2/alerts`, alertmanagerApiBodies(pool, row.size), 2);
+      await runLoad(`${url}/api/v2/alerts`, alertmanagerApiBodies(pool, row.size), 2, connections);
       const result = await medianLoad(
         `${url}/api/v2/alerts`,
         alertmanagerApiBodies(pool, row.size),
