@@ -16,23 +16,28 @@ export interface NewJob {
   maxAttempts?: number;
 }
 
+/** The row of a job not yet run. */
+function newJobRow(job: NewJob, now: number) {
+  return {
+    id: uuidv7(now),
+    kind: job.kind,
+    uniqueKey: job.uniqueKey ?? null,
+    runAt: job.runAt,
+    payload: JSON.stringify(job.payload ?? null),
+    maxAttempts: job.maxAttempts ?? 10,
+    leaseOwner: null,
+    leaseUntil: null,
+    lastError: null,
+    createdAt: now,
+    failedAt: null,
+  };
+}
+
 /** Inserts a job unless one with the same unique key exists. Returns whether it was created. */
 export async function insertJob(db: Db, job: NewJob, now: number): Promise<boolean> {
   const result = await db
     .insertInto('jobs')
-    .values({
-      id: uuidv7(now),
-      kind: job.kind,
-      uniqueKey: job.uniqueKey ?? null,
-      runAt: job.runAt,
-      payload: JSON.stringify(job.payload ?? null),
-      maxAttempts: job.maxAttempts ?? 10,
-      leaseOwner: null,
-      leaseUntil: null,
-      lastError: null,
-      createdAt: now,
-      failedAt: null,
-    })
+    .values(newJobRow(job, now))
     .onConflict((oc) => oc.column('uniqueKey').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
@@ -50,19 +55,7 @@ export async function upsertJob(
 ): Promise<void> {
   await db
     .insertInto('jobs')
-    .values({
-      id: uuidv7(now),
-      kind: job.kind,
-      uniqueKey: job.uniqueKey,
-      runAt: job.runAt,
-      payload: JSON.stringify(job.payload ?? null),
-      maxAttempts: job.maxAttempts ?? 10,
-      leaseOwner: null,
-      leaseUntil: null,
-      lastError: null,
-      createdAt: now,
-      failedAt: null,
-    })
+    .values(newJobRow(job, now))
     .onConflict((oc) =>
       oc.column('uniqueKey').doUpdateSet((eb) => ({
         runAt: eb.ref('excluded.runAt'),
@@ -90,19 +83,7 @@ export async function scheduleJobNoLaterThan(
 ): Promise<void> {
   await db
     .insertInto('jobs')
-    .values({
-      id: uuidv7(now),
-      kind: job.kind,
-      uniqueKey: job.uniqueKey,
-      runAt: job.runAt,
-      payload: JSON.stringify(job.payload ?? null),
-      maxAttempts: job.maxAttempts ?? 10,
-      leaseOwner: null,
-      leaseUntil: null,
-      lastError: null,
-      createdAt: now,
-      failedAt: null,
-    })
+    .values(newJobRow(job, now))
     .onConflict((oc) =>
       oc
         .column('uniqueKey')

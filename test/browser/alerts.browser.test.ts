@@ -4,21 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ensureWebBuild, launchBrowser, watchForProblems } from '../harness/browser.ts';
+import { ensureWebBuild, postJson, signedInPage } from '../harness/browser.ts';
 import { startServerProcess, type ServerProcess } from '../harness/server-process.ts';
-
-const email = 'olive@example.com';
-const password = 'correct horse battery staple';
-
-async function postJson(url: string, body: unknown): Promise<number> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
 
 describe('services, integrations and alerts in the browser', () => {
   let dataDir: string;
@@ -32,20 +19,7 @@ describe('services, integrations and alerts in the browser', () => {
     ensureWebBuild();
     dataDir = mkdtempSync(path.join(tmpdir(), 'steady-browser-'));
     server = await startServerProcess({ STEADY_DATA_DIR: dataDir });
-    const setup = await postJson(`${server.url}/api/setup/owner`, {
-      email,
-      name: 'Olive Owner',
-      password,
-    });
-    assert.equal(setup, 201);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    problems = await watchForProblems(page);
-    await page.goto(server.url);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    ({ browser, page, problems } = await signedInPage(server.url));
   });
   after(async () => {
     await browser.close();

@@ -56,3 +56,40 @@ export async function watchForProblems(page: Page): Promise<string[]> {
   });
   return problems;
 }
+
+export const browserOwner = {
+  email: 'olive@example.com',
+  name: 'Olive Owner',
+  password: 'correct horse battery staple',
+};
+
+/** POSTs JSON to `url` (an intake endpoint, say) and returns the status. */
+export async function postJson(url: string, body: unknown): Promise<number> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/**
+ * Creates the owner of a fresh server, opens a browser page watched for problems, and logs in
+ * through the login form. Leaves the page on the dashboard.
+ */
+export async function signedInPage(
+  serverUrl: string,
+): Promise<{ browser: Browser; page: Page; problems: string[] }> {
+  const status = await postJson(`${serverUrl}/api/setup/owner`, browserOwner);
+  if (status !== 201) throw new Error(`owner setup answered ${status}`);
+  const browser = await launchBrowser();
+  const page = await browser.newPage();
+  const problems = await watchForProblems(page);
+  await page.goto(serverUrl);
+  await page.getByLabel('Email').fill(browserOwner.email);
+  await page.getByLabel('Password').fill(browserOwner.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  return { browser, page, problems };
+}

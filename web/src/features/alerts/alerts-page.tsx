@@ -1,19 +1,11 @@
-import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
-import type { AlertPage, AlertView } from '../../../../src/contracts/alerts.ts';
+import { useEffect, useState, type SubmitEvent } from 'react';
+import type { AlertView } from '../../../../src/contracts/alerts.ts';
 import type { ServiceList, ServiceView } from '../../../../src/contracts/services.ts';
 import { api } from '../../api.ts';
 import { FormError, formText } from '../../components/form.tsx';
-import { useLiveUpdates } from '../../components/live.ts';
+import { setListFilter, StatusSegments, usePagedList } from '../../components/paged-list.tsx';
 import { Ago } from '../../components/time.tsx';
-import { Link, navigate, useQuery } from '../../router.tsx';
-
-const statusFilters = [
-  { value: 'open', label: 'Open' },
-  { value: 'triggered', label: 'Triggered' },
-  { value: 'acknowledged', label: 'Acknowledged' },
-  { value: 'resolved', label: 'Resolved' },
-  { value: '', label: 'All' },
-] as const;
+import { Link, useQuery } from '../../router.tsx';
 
 /** The alert list: filters in the URL, newest first, updated live. */
 export function AlertsPage() {
@@ -21,49 +13,24 @@ export function AlertsPage() {
   const status = query.get('status') ?? 'open';
   const serviceId = query.get('serviceId') ?? '';
   const text = query.get('q') ?? '';
-  const [page, setPage] = useState<AlertPage | null>(null);
-  const [more, setMore] = useState<AlertView[]>([]);
   const [services, setServices] = useState<ServiceView[]>([]);
-  const [error, setError] = useState<unknown>(null);
 
   const params = new URLSearchParams();
   if (status !== '') params.set('status', status);
   if (serviceId !== '') params.set('serviceId', serviceId);
   if (text !== '') params.set('q', text);
-  const listUrl = `/api/alerts?${params.toString()}`;
-
-  const load = useCallback(async () => {
-    try {
-      setPage(await api<AlertPage>('GET', listUrl));
-      setMore([]);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [listUrl]);
-  useEffect(() => void load(), [load]);
+  const list = usePagedList<AlertView>(`/api/alerts?${params.toString()}`, {
+    url: '/api/alerts/stream',
+    event: 'alerts',
+  });
+  const { setError } = list;
   useEffect(() => {
     api<ServiceList>('GET', '/api/services').then((s) => setServices(s.items), setError);
-  }, []);
-  useLiveUpdates('/api/alerts/stream', 'alerts', () => void load());
-
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(window.location.search);
-    if (value === '' && name !== 'status') next.delete(name);
-    else next.set(name, value);
-    navigate(`/alerts?${next.toString()}`, { replace: true });
-  };
-
-  async function loadMore() {
-    const cursor = (more.length > 0 ? null : page?.nextCursor) ?? null;
-    if (cursor === null) return;
-    const next = await api<AlertPage>('GET', `${listUrl}&cursor=${encodeURIComponent(cursor)}`);
-    setMore((m) => [...m, ...next.items]);
-    setPage((p) => (p === null ? p : { ...p, nextCursor: next.nextCursor }));
-  }
+  }, [setError]);
+  const setFilter = (name: string, value: string) => setListFilter('/alerts', name, value);
 
   const serviceName = (id: string) => services.find((s) => s.id === id)?.name ?? '…';
-  const rows = [...(page?.items ?? []), ...more];
+  const rows = list.rows;
 
   return (
     <section className="stack">
@@ -74,19 +41,7 @@ export function AlertsPage() {
         </span>
       </div>
       <div className="filters" role="search">
-        <div className="segmented" role="group" aria-label="Status">
-          {statusFilters.map((f) => (
-            <button
-              key={f.value}
-              type="button"
-              className={status === f.value ? 'active' : ''}
-              aria-pressed={status === f.value}
-              onClick={() => setFilter('status', f.value)}
-            >
-              {f.label}
-            </button>
-          ))}
-        </div>
+        <StatusSegments status={status} onChange={(v) => setFilter('status', v)} />
         <label className="inline">
           Service{' '}
           <select value={serviceId} onChange={(e) => setFilter('serviceId', e.target.value)}>
@@ -114,8 +69,8 @@ export function AlertsPage() {
           />
         </form>
       </div>
-      <FormError error={error} />
-      {page !== null && rows.length === 0 && (
+      <FormError error={list.error} />
+      {list.loaded && rows.length === 0 && (
         <p className="muted">
           No alerts here. When a monitoring tool sends one, it appears at once.
         </p>
@@ -155,8 +110,8 @@ export function AlertsPage() {
           </tbody>
         </table>
       )}
-      {page?.nextCursor != null && (
-        <button type="button" className="button" onClick={() => void loadMore()}>
+      {list.hasMore && (
+        <button type="button" className="button" onClick={() => void list.loadMore()}>
           Show older alerts
         </button>
       )}

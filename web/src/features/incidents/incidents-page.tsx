@@ -1,20 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { IncidentPage, IncidentView } from '../../../../src/contracts/incidents.ts';
+import { useEffect, useState } from 'react';
+import type { IncidentView } from '../../../../src/contracts/incidents.ts';
 import { priorities } from '../../../../src/contracts/incidents.ts';
 import type { ServiceList, ServiceView } from '../../../../src/contracts/services.ts';
 import { api } from '../../api.ts';
 import { FormError } from '../../components/form.tsx';
-import { useLiveUpdates } from '../../components/live.ts';
+import { setListFilter, StatusSegments, usePagedList } from '../../components/paged-list.tsx';
 import { Ago } from '../../components/time.tsx';
-import { Link, navigate, useQuery } from '../../router.tsx';
-
-const statusFilters = [
-  { value: 'open', label: 'Open' },
-  { value: 'triggered', label: 'Triggered' },
-  { value: 'acknowledged', label: 'Acknowledged' },
-  { value: 'resolved', label: 'Resolved' },
-  { value: '', label: 'All' },
-] as const;
+import { Link, useQuery } from '../../router.tsx';
 
 /** The incident list: one row per real problem, filters in the URL, updated live. */
 export function IncidentsPage() {
@@ -22,49 +14,24 @@ export function IncidentsPage() {
   const status = query.get('status') ?? 'open';
   const serviceId = query.get('serviceId') ?? '';
   const priority = query.get('priority') ?? '';
-  const [page, setPage] = useState<IncidentPage | null>(null);
-  const [more, setMore] = useState<IncidentView[]>([]);
   const [services, setServices] = useState<ServiceView[]>([]);
-  const [error, setError] = useState<unknown>(null);
 
   const params = new URLSearchParams();
   if (status !== '') params.set('status', status);
   if (serviceId !== '') params.set('serviceId', serviceId);
   if (priority !== '') params.set('priority', priority);
-  const listUrl = `/api/incidents?${params.toString()}`;
-
-  const load = useCallback(async () => {
-    try {
-      setPage(await api<IncidentPage>('GET', listUrl));
-      setMore([]);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [listUrl]);
-  useEffect(() => void load(), [load]);
+  const list = usePagedList<IncidentView>(`/api/incidents?${params.toString()}`, {
+    url: '/api/incidents/stream',
+    event: 'incidents',
+  });
+  const { setError } = list;
   useEffect(() => {
     api<ServiceList>('GET', '/api/services').then((s) => setServices(s.items), setError);
-  }, []);
-  useLiveUpdates('/api/incidents/stream', 'incidents', () => void load());
-
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(window.location.search);
-    if (value === '' && name !== 'status') next.delete(name);
-    else next.set(name, value);
-    navigate(`/incidents?${next.toString()}`, { replace: true });
-  };
-
-  async function loadMore() {
-    const cursor = page?.nextCursor ?? null;
-    if (cursor === null) return;
-    const next = await api<IncidentPage>('GET', `${listUrl}&cursor=${encodeURIComponent(cursor)}`);
-    setMore((m) => [...m, ...next.items]);
-    setPage((p) => (p === null ? p : { ...p, nextCursor: next.nextCursor }));
-  }
+  }, [setError]);
+  const setFilter = (name: string, value: string) => setListFilter('/incidents', name, value);
 
   const serviceName = (id: string) => services.find((s) => s.id === id)?.name ?? '…';
-  const rows = [...(page?.items ?? []), ...more];
+  const rows = list.rows;
 
   return (
     <section className="stack">
@@ -81,19 +48,7 @@ export function IncidentsPage() {
         </Link>
       </div>
       <div className="filters" role="search">
-        <div className="segmented" role="group" aria-label="Status">
-          {statusFilters.map((f) => (
-            <button
-              key={f.value}
-              type="button"
-              className={status === f.value ? 'active' : ''}
-              aria-pressed={status === f.value}
-              onClick={() => setFilter('status', f.value)}
-            >
-              {f.label}
-            </button>
-          ))}
-        </div>
+        <StatusSegments status={status} onChange={(v) => setFilter('status', v)} />
         <label className="inline">
           Service{' '}
           <select value={serviceId} onChange={(e) => setFilter('serviceId', e.target.value)}>
@@ -117,8 +72,8 @@ export function IncidentsPage() {
           </select>
         </label>
       </div>
-      <FormError error={error} />
-      {page !== null && rows.length === 0 && (
+      <FormError error={list.error} />
+      {list.loaded && rows.length === 0 && (
         <p className="muted">No incidents here. Alerts that need a person open one.</p>
       )}
       {rows.length > 0 && (
@@ -169,8 +124,8 @@ export function IncidentsPage() {
           </tbody>
         </table>
       )}
-      {page?.nextCursor != null && (
-        <button type="button" className="button button-quiet" onClick={() => void loadMore()}>
+      {list.hasMore && (
+        <button type="button" className="button button-quiet" onClick={() => void list.loadMore()}>
           Show older
         </button>
       )}
