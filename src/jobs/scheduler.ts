@@ -125,7 +125,8 @@ export class Scheduler {
 
   #arm(delayMs: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#tick(), delayMs);
+    // A job due in the past (delay below zero) runs at once.
+    this.#timer = setTimeout(() => void this.#tick(), Math.max(0, delayMs));
     this.#timer.unref();
   }
 

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db } from '../../db/store.ts';
+import type { Db, Store } from '../../db/store.ts';
 import type {
   AlertsTable,
   IncidentNotificationsTable,
@@ -333,6 +333,25 @@ export async function loadFlapHistory(
     : { changes: JSON.parse(row.changes) as number[], lastPagedAt: row.lastPagedAt };
 }
 
+/** The stored flap histories of these alert keys (keys never resolved have none). */
+export async function loadFlapHistories(
+  db: Db,
+  keys: readonly { integrationId: string; dedupKey: string }[],
+): Promise<{ integrationId: string; dedupKey: string; changes: number[] }[]> {
+  const result: { integrationId: string; dedupKey: string; changes: number[] }[] = [];
+  for (let i = 0; i < keys.length; i += 200) {
+    const chunk = keys.slice(i, i + 200);
+    const pairs = sql.join(chunk.map((k) => sql`(${k.integrationId}, ${k.dedupKey})`));
+    const rows = await db
+      .selectFrom('alertFlapHistory')
+      .select(['integrationId', 'dedupKey', 'changes'])
+      .where(sql<boolean>`(integration_id, dedup_key) in (${pairs})`)
+      .execute();
+    for (const r of rows) result.push({ ...r, changes: JSON.parse(r.changes) as number[] });
+  }
+  return result;
+}
+
 export async function saveFlapHistory(
   db: Db,
   integrationId: string,
@@ -364,12 +383,42 @@ export async function markKeysPaged(
       .execute();
 }
 
-export async function updateAlertNoise(
+let noiseUpdateSql: string | undefined;
+
+/**
+ * Writes what noise control decided about alerts (incident, group key, noise state). SQLite:
+ * one cached statement run per alert on the caller's connection; PostgreSQL: one statement
+ * for the lot, joined to a VALUES list.
+ */
+export async function writeAlertNoise(
   db: Db,
-  alertId: string,
-  changes: { incidentId?: string | null; groupKey?: string | null; noise?: string | null },
+  store: Pick<Store, 'sqlite'>,
+  alerts: readonly Pick<IncidentAlertRow, 'id' | 'incidentId' | 'groupKey' | 'noise'>[],
 ): Promise<void> {
-  await db.updateTable('alerts').set(changes).where('id', '=', alertId).execute();
+  if (alerts.length === 0) return;
+  if (store.sqlite !== null) {
+    noiseUpdateSql ??= db
+      .updateTable('alerts')
+      .set({ incidentId: '', groupKey: '', noise: '' })
+      .where('id', '=', '')
+      .compile().sql;
+    const statement = store.sqlite.statement(noiseUpdateSql);
+    for (const a of alerts) statement.run(a.incidentId, a.groupKey, a.noise, a.id);
+    return;
+  }
+  for (let i = 0; i < alerts.length; i += 1000) {
+    const rows = sql.join(
+      alerts
+        .slice(i, i + 1000)
+        .map(
+          (a) => sql`(${a.id}::text, ${a.incidentId}::text, ${a.groupKey}::text, ${a.noise}::text)`,
+        ),
+    );
+    await sql`update alerts set incident_id = v.incident_id, group_key = v.group_key, noise = v.noise
+      from (values ${rows}) as v(id, incident_id, group_key, noise) where alerts.id = v.id`.execute(
+      db,
+    );
+  }
 }
 
 export function listBelowThresholdAlerts(db: Db, groupKey: string): Promise<IncidentAlertRow[]> {

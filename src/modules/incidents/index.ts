@@ -16,7 +16,7 @@ export function createIncidentsModule(
   ctx: ModuleContext,
   deps: { serviceExists: (id: string) => Promise<boolean> },
 ) {
-  const noise = createNoiseService({ log: ctx.log });
+  const noise = createNoiseService({ log: ctx.log, store: ctx.store });
   const feed = new ChangeFeed({ db: ctx.store.db, log: ctx.log });
   const incidents = createIncidentService({
     store: ctx.store,

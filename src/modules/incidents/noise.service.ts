@@ -4,7 +4,7 @@ import {
   type NoiseRules,
   type Priority,
 } from '../../contracts/incidents.ts';
-import type { Db } from '../../db/store.ts';
+import type { Db, Store } from '../../db/store.ts';
 import { deleteJobByKey, scheduleJobNoLaterThan } from '../../jobs/index.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { uuidv7 } from '../../platform/uuid.ts';
@@ -22,6 +22,7 @@ import {
   listDependencies,
   listIncidentAlerts,
   listLiveSilences,
+  loadFlapHistories,
   loadFlapHistory,
   loadGroupWindow,
   markAlertsNotified,
@@ -31,7 +32,7 @@ import {
   saveFlapHistory,
   saveGroupWindow,
   serviceNames,
-  updateAlertNoise,
+  writeAlertNoise,
   updateIncident,
   type IncidentAlertRow,
   type IncidentRow,
@@ -87,6 +88,16 @@ export function mergeRules(stored: string | undefined): NoiseRules {
   return { ...defaultNoiseRules, ...(JSON.parse(stored) as Partial<NoiseRules>) };
 }
 
+interface FlapState {
+  integrationId: string;
+  dedupKey: string;
+  changes: number[];
+  /** Only keys that have resolved at least once are stored: a first trigger needs no row. */
+  dirty: boolean;
+}
+
+const flapKey = (integrationId: string, dedupKey: string) => `${integrationId}\u0000${dedupKey}`;
+
 interface CompiledSilence {
   row: SilenceRow;
   services: Set<string>;
@@ -117,12 +128,18 @@ class BatchContext {
   readonly joined = new Map<string, number>();
   readonly touched = new Set<string>();
   readonly toSchedule = new Map<string, number>();
+  /** Alerts whose noise columns changed, written once per batch (flushAlerts). */
+  readonly touchedAlerts = new Map<string, IncidentAlertRow>();
+  /** Flap histories of the batch's alert keys (loaded once), and which changed. */
+  readonly flaps = new Map<string, FlapState>();
   /** Incidents with an alert resolved in this batch, and when: checked for auto-resolve at the end. */
   readonly maybeResolved = new Map<string, number>();
   readonly trx: Db;
+  readonly store: Pick<Store, 'sqlite'>;
 
-  constructor(trx: Db) {
+  constructor(trx: Db, store: Pick<Store, 'sqlite'>) {
     this.trx = trx;
+    this.store = store;
   }
 
   async rulesFor(serviceIds: Iterable<string>): Promise<void> {
@@ -149,6 +166,18 @@ class BatchContext {
     return this.silences.filter((s) => s.row.startsAt <= now && now < s.row.endsAt);
   }
 
+  /** Marks an alert whose incident, group key or noise state changed (in memory). */
+  touch(alert: IncidentAlertRow): void {
+    this.touchedAlerts.set(alert.id, alert);
+  }
+
+  /** Writes the touched alerts (before a query that reads them, and at the end). */
+  async flushAlerts(): Promise<void> {
+    if (this.touchedAlerts.size === 0) return;
+    await writeAlertNoise(this.trx, this.store, [...this.touchedAlerts.values()]);
+    this.touchedAlerts.clear();
+  }
+
   note(incidentId: string, entry: TimelineDraft): void {
     const list = this.timeline.get(incidentId) ?? [];
     list.push(entry);
@@ -157,8 +186,8 @@ class BatchContext {
   }
 }
 
-export function createNoiseService(deps: { log: Logger }) {
-  const { log } = deps;
+export function createNoiseService(deps: { log: Logger; store: Pick<Store, 'sqlite'> }) {
+  const { log, store } = deps;
 
   /** The silence or maintenance window that covers an alert now, if any. */
   async function silencing(
@@ -223,7 +252,7 @@ export function createNoiseService(deps: { log: Logger }) {
   ): Promise<void> {
     alert.incidentId = incident.id;
     alert.noise = how.noise;
-    await updateAlertNoise(ctx.trx, alert.id, { incidentId: incident.id, noise: how.noise });
+    ctx.touch(alert);
     ctx.joined.set(incident.id, (ctx.joined.get(incident.id) ?? 0) + 1);
     ctx.note(incident.id, {
       at: now,
@@ -276,7 +305,8 @@ export function createNoiseService(deps: { log: Logger }) {
     const silence = await silencing(ctx, alert, now);
     if (silence !== null) {
       alert.noise = 'silenced';
-      await updateAlertNoise(ctx.trx, alert.id, { noise: 'silenced', incidentId: null });
+      alert.incidentId = null;
+      ctx.touch(alert);
       log.debug({ alert: alert.id, silence: silence.row.id }, 'alert silenced');
       return;
     }
@@ -284,7 +314,7 @@ export function createNoiseService(deps: { log: Logger }) {
     const groupKey = groupKeyFor(facts(alert), rules.groupBy);
     if (alert.groupKey !== groupKey) {
       alert.groupKey = groupKey;
-      await updateAlertNoise(ctx.trx, alert.id, { groupKey });
+      ctx.touch(alert);
     }
 
     const open = await ctx.openIncidentFor(groupKey);
@@ -328,7 +358,7 @@ export function createNoiseService(deps: { log: Logger }) {
       if (!window.reached) {
         if (alert.noise !== 'below_threshold') {
           alert.noise = 'below_threshold';
-          await updateAlertNoise(ctx.trx, alert.id, { noise: 'below_threshold' });
+          ctx.touch(alert);
         }
         return;
       }
@@ -340,6 +370,7 @@ export function createNoiseService(deps: { log: Logger }) {
         message: `Threshold reached: ${threshold.count} events within ${threshold.windowSeconds} s`,
         data: threshold,
       });
+      await ctx.flushAlerts();
       const waiting = await listBelowThresholdAlerts(ctx.trx, groupKey);
       for (const other of waiting)
         if (other.id !== alert.id)
@@ -366,27 +397,43 @@ export function createNoiseService(deps: { log: Logger }) {
     if (alert.noise === 'below_threshold') await admit(ctx, alert, now);
   }
 
-  async function recordFlap(
+  /**
+   * Adds a state change of the alert's key and says whether the key is flapping. A first
+   * trigger is not stored (most alerts never resolve and re-trigger); a key's history is
+   * stored from its first resolve on, seeded with the trigger it resolves.
+   */
+  function recordFlap(
     ctx: BatchContext,
     alert: IncidentAlertRow,
     now: number,
-  ): Promise<boolean> {
-    const rules = ctx.rule(alert.serviceId);
-    const history = await loadFlapHistory(ctx.trx, alert.integrationId, alert.dedupKey);
-    const result = flapWindow(history.changes, now, rules);
-    await saveFlapHistory(ctx.trx, alert.integrationId, alert.dedupKey, result.changes, now);
+    resolving: boolean,
+  ): boolean {
+    const key = flapKey(alert.integrationId, alert.dedupKey);
+    const state = ctx.flaps.get(key) ?? {
+      integrationId: alert.integrationId,
+      dedupKey: alert.dedupKey,
+      changes: [],
+      dirty: false,
+    };
+    ctx.flaps.set(key, state);
+    const stored = state.dirty || state.changes.length > 0;
+    if (!stored && !resolving) return false;
+    const seeded = stored ? state.changes : [alert.firstSeenAt];
+    const result = flapWindow(seeded, now, ctx.rule(alert.serviceId));
+    state.changes = result.changes;
+    state.dirty = true;
     return result.flapping;
   }
 
   async function resolved(ctx: BatchContext, alert: IncidentAlertRow, now: number): Promise<void> {
-    await recordFlap(ctx, alert, now);
+    recordFlap(ctx, alert, now, true);
     if (alert.incidentId === null) return;
     const incident = await findIncident(ctx.trx, alert.incidentId);
     if (incident === undefined) return;
     const rules = ctx.rule(incident.serviceId);
     if (alert.noise === null && isSelfResolved(alert, now, rules)) {
       alert.noise = 'self_resolved';
-      await updateAlertNoise(ctx.trx, alert.id, { noise: 'self_resolved' });
+      ctx.touch(alert);
       ctx.note(incident.id, {
         at: now,
         actor: system,
@@ -442,7 +489,10 @@ export function createNoiseService(deps: { log: Logger }) {
   }
 
   async function finish(ctx: BatchContext, now: number): Promise<string[]> {
+    await ctx.flushAlerts();
     await autoResolve(ctx);
+    for (const f of ctx.flaps.values())
+      if (f.dirty) await saveFlapHistory(ctx.trx, f.integrationId, f.dedupKey, f.changes, now);
     for (const [incidentId, joined] of ctx.joined)
       await ctx.trx
         .updateTable('incidents')
@@ -481,19 +531,24 @@ export function createNoiseService(deps: { log: Logger }) {
             c.transition === 'resolved'),
       );
       if (relevant.length === 0) return [];
-      const ctx = new BatchContext(trx);
+      const ctx = new BatchContext(trx, store);
       const alerts = new Map(
         (await findAlertsByIds(trx, [...new Set(relevant.map((c) => c.alertId as string))])).map(
           (a) => [a.id, a],
         ),
       );
       await ctx.rulesFor([...alerts.values()].map((a) => a.serviceId));
+      for (const f of await loadFlapHistories(
+        trx,
+        [...alerts.values()].map((a) => ({ integrationId: a.integrationId, dedupKey: a.dedupKey })),
+      ))
+        ctx.flaps.set(flapKey(f.integrationId, f.dedupKey), { ...f, dirty: false });
       for (const change of relevant) {
         const alert = alerts.get(change.alertId as string);
         if (alert === undefined) continue;
         const now = change.event.receivedAt;
         if (change.transition === 'created') {
-          if (await recordFlap(ctx, alert, now)) alert.noise = 'flapping';
+          if (recordFlap(ctx, alert, now, false)) alert.noise = 'flapping';
           await admit(ctx, alert, now);
         } else if (change.transition === 'retriggered') {
           await repeat(ctx, alert, now);
@@ -510,11 +565,11 @@ export function createNoiseService(deps: { log: Logger }) {
       alerts: readonly IncidentAlertRow[],
       now: number,
     ): Promise<string[]> {
-      const ctx = new BatchContext(trx);
+      const ctx = new BatchContext(trx, store);
       await ctx.rulesFor(alerts.map((a) => a.serviceId));
       for (const alert of alerts) {
         alert.noise = null;
-        await updateAlertNoise(trx, alert.id, { noise: null });
+        ctx.touch(alert);
         await admit(ctx, alert, now);
       }
       return finish(ctx, now);
@@ -531,7 +586,7 @@ export function createNoiseService(deps: { log: Logger }) {
     ): Promise<{ nextAt: number | null; notified: boolean }> {
       const incident = await findIncident(trx, incidentId);
       if (incident === undefined) return { nextAt: null, notified: false };
-      const ctx = new BatchContext(trx);
+      const ctx = new BatchContext(trx, store);
       await ctx.rulesFor([incident.serviceId]);
       const rules = ctx.rule(incident.serviceId);
       const alerts = await listIncidentAlerts(trx, incidentId);
