@@ -523,24 +523,27 @@ export function createNoiseService(deps: { log: Logger; store: Pick<Store, 'sqli
      * pipeline that runs late decides as it would have on time.
      */
     async applyAlertChanges(trx: Db, changes: readonly AlertChange[]): Promise<string[]> {
+      const ctx = new BatchContext(trx, store);
+      await ctx.rulesFor(changes.map((c) => c.event.serviceId));
+      // A repeat of a firing alert matters only while it waits below a threshold, so repeats
+      // (most of a storm) are looked at only for services that have thresholds.
       const relevant = changes.filter(
         (c) =>
           c.alertId !== null &&
           (c.transition === 'created' ||
-            c.transition === 'retriggered' ||
-            c.transition === 'resolved'),
+            c.transition === 'resolved' ||
+            (c.transition === 'retriggered' && ctx.rule(c.event.serviceId).thresholds.length > 0)),
       );
       if (relevant.length === 0) return [];
-      const ctx = new BatchContext(trx, store);
       const alerts = new Map(
         (await findAlertsByIds(trx, [...new Set(relevant.map((c) => c.alertId as string))])).map(
           (a) => [a.id, a],
         ),
       );
-      await ctx.rulesFor([...alerts.values()].map((a) => a.serviceId));
+      const changing = relevant.filter((c) => c.transition !== 'retriggered');
       for (const f of await loadFlapHistories(
         trx,
-        [...alerts.values()].map((a) => ({ integrationId: a.integrationId, dedupKey: a.dedupKey })),
+        changing.map((c) => ({ integrationId: c.event.integrationId, dedupKey: c.event.dedupKey })),
       ))
         ctx.flaps.set(flapKey(f.integrationId, f.dedupKey), { ...f, dirty: false });
       for (const change of relevant) {
