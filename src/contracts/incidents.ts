@@ -220,6 +220,12 @@ export type SplitIncidentRequest = Static<typeof SplitIncidentRequest>;
 
 // ---------- silences and maintenance windows ----------
 
+/** An ISO 8601 date and time with a zone, as a request field (checked by pattern, then parsed). */
+const DateTimeInput = Type.String({
+  maxLength: 40,
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+});
+
 export const SilenceView = Type.Object({
   id: Type.String(),
   kind: Type.Union([Type.Literal('silence'), Type.Literal('maintenance')]),
@@ -242,8 +248,8 @@ export const CreateSilenceRequest = Type.Object(
     kind: Type.Optional(Type.Union([Type.Literal('silence'), Type.Literal('maintenance')])),
     serviceIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
     matchers: Type.Optional(Type.Array(LabelMatcher, { maxItems: 20 })),
-    startsAt: Type.Optional(Type.String({ format: 'date-time' })),
-    endsAt: Type.String({ format: 'date-time' }),
+    startsAt: Type.Optional(DateTimeInput),
+    endsAt: DateTimeInput,
     reason: Type.String({ minLength: 1, maxLength: 2000 }),
   },
   strict,

@@ -331,6 +331,15 @@ for (const engine of engines) {
       });
       assert.equal(bad.status, 400);
       assert.equal(bad.json.error.field, 'matchers[0].value');
+      for (const endsAt of ['tomorrow', '2026-02-30T25:00:00Z', '2026-11-22T10:00:00']) {
+        const badDate = await owner.post('/api/silences', {
+          reason: 'x',
+          endsAt,
+          matchers: [{ label: 'class', op: '=', value: 'X' }],
+        });
+        assert.equal(badDate.status, 400, endsAt);
+        assert.equal(badDate.json.error.field, 'endsAt', endsAt);
+      }
       const everything = await owner.post('/api/silences', {
         reason: 'x',
         endsAt: new Date(t.clock.now() + 3600 * s).toISOString(),

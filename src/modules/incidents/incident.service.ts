@@ -588,6 +588,8 @@ export function createIncidentService(deps: {
           throw invalidField(`serviceIds[${i}]`, `No service has the id ${id}.`);
       const startsAt = input.startsAt === undefined ? now : Date.parse(input.startsAt);
       const endsAt = Date.parse(input.endsAt);
+      if (Number.isNaN(startsAt)) throw invalidField('startsAt', 'startsAt is not a valid date.');
+      if (Number.isNaN(endsAt)) throw invalidField('endsAt', 'endsAt is not a valid date.');
       if (endsAt <= Math.max(now, startsAt))
         throw invalidField('endsAt', 'endsAt must be after startsAt and in the future.');
       const row: SilenceRow = {
