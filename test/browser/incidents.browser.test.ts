@@ -109,6 +109,29 @@ describe('incidents, noise rules, silences and the dependency graph in the brows
     await page.screenshot({ path: path.join(tmpdir(), 'steady-graph.png'), fullPage: true });
   });
 
+  it('renames an incident and merges another one into it', async () => {
+    assert.equal(
+      await postJson(providerUrl, {
+        summary: 'Refunds failing',
+        dedup_key: 'pay-2',
+        class: 'Refunds',
+        severity: 'error',
+      }),
+      202,
+    );
+    await page.goto(`${server.url}/incidents/2`);
+    await page.getByRole('heading', { name: /#2 Refunds failing/ }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept('Provider outage'));
+    await page.goto(`${server.url}/incidents/1`);
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('heading', { name: '#1 Provider outage' }).waitFor();
+    await page.goto(`${server.url}/incidents/2`);
+    await page.getByLabel('Merge into incident').fill('#1');
+    await page.getByRole('button', { name: 'Merge into' }).click();
+    await page.getByRole('heading', { name: '#1 Provider outage' }).waitFor();
+    await page.getByText(/#2 merged in by Olive Owner/).waitFor();
+  });
+
   it('acknowledges and resolves from the incident page', async () => {
     await page.goto(`${server.url}/incidents/1`);
     await page.getByRole('button', { name: 'Acknowledge' }).click();

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
 import { roleAtLeast } from '../../../../src/contracts/access.ts';
 import type { IncidentDetail, IncidentView } from '../../../../src/contracts/incidents.ts';
 import { priorities } from '../../../../src/contracts/incidents.ts';
 import { api } from '../../api.ts';
-import { FormError } from '../../components/form.tsx';
+import { FormError, formText } from '../../components/form.tsx';
 import { useLiveUpdates } from '../../components/live.ts';
 import { Ago } from '../../components/time.tsx';
-import { Link } from '../../router.tsx';
+import { Link, navigate } from '../../router.tsx';
 import { useCurrentUser } from '../../session.tsx';
 import { resolutionText } from './incidents-page.tsx';
 
@@ -51,11 +51,30 @@ export function IncidentPage({ id }: { id: string }) {
       setBusy(false);
     }
   }
-  async function setPriority(priority: string) {
+  async function update(changes: { priority?: string; title?: string }) {
     if (detail === null) return;
     try {
-      await api('PATCH', `/api/incidents/${detail.incident.id}`, { priority });
+      await api('PATCH', `/api/incidents/${detail.incident.id}`, changes);
       await load();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  async function rename() {
+    if (detail === null) return;
+    const title = window.prompt('Incident title', detail.incident.title);
+    if (title !== null && title.trim() !== '' && title !== detail.incident.title)
+      await update({ title: title.trim() });
+  }
+  async function mergeInto(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (detail === null) return;
+    const into = formText(new FormData(event.currentTarget), 'into').replace(/^#/, '').trim();
+    try {
+      const target = await api<IncidentView>('POST', `/api/incidents/${detail.incident.id}/merge`, {
+        into,
+      });
+      navigate(`/incidents/${target.number}`);
     } catch (e) {
       setError(e);
     }
@@ -134,7 +153,7 @@ export function IncidentPage({ id }: { id: string }) {
             <select
               aria-label="Priority"
               value={incident.priority}
-              onChange={(e) => void setPriority(e.target.value)}
+              onChange={(e) => void update({ priority: e.target.value })}
             >
               {priorities.map((p) => (
                 <option key={p} value={p}>
@@ -143,6 +162,17 @@ export function IncidentPage({ id }: { id: string }) {
               ))}
             </select>
           </label>
+          <button type="button" className="button button-quiet" onClick={() => void rename()}>
+            Rename
+          </button>
+          {incident.status !== 'resolved' && (
+            <form className="inline" onSubmit={(e) => void mergeInto(e)} aria-label="Merge">
+              <input name="into" aria-label="Merge into incident" placeholder="#number" size={8} />
+              <button type="submit" className="button button-quiet">
+                Merge into
+              </button>
+            </form>
+          )}
         </div>
       )}
       <section className="card">
