@@ -125,8 +125,7 @@ export class Scheduler {
 
   #arm(delayMs: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    // A job due in the past (delay below zero) runs at once.
-    this.#timer = setTimeout(() => void this.#tick(), Math.max(0, delayMs));
+    this.#timer = setTimeout(() => void this.#tick(), delayMs);
     this.#timer.unref();
   }
 

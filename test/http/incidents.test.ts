@@ -540,6 +540,21 @@ for (const engine of engines) {
       ])
         assert.ok(kinds.includes(kind), `timeline has ${kind}`);
       assert.equal((await owner.get('/api/incidents/does-not-exist')).status, 404);
+      for (const [query, field] of [
+        ['cursor=garbage', 'cursor'],
+        ['priority=P9', 'priority'],
+        ['status=bogus', 'status'],
+        ['limit=100000', 'limit'],
+      ] as const) {
+        const response = await owner.get(`/api/incidents?${query}`);
+        assert.equal(response.status, 400, query);
+        assert.equal(response.json.error.field, field, query);
+      }
+      const unknownSilence = await owner.post(
+        '/api/silences/0190c4a2-0000-7000-8000-000000000000/expire',
+        {},
+      );
+      assert.equal(unknownSilence.status, 404);
     });
   });
 }

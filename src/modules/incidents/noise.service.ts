@@ -71,6 +71,10 @@ function parseLabels(text: string): Record<string, string> {
   }
 }
 
+// An alert's match labels are needed by silences, grouping and thresholds in turn: parse its
+// labels once per alert object.
+const matchLabelCache = new WeakMap<IncidentAlertRow, Record<string, string>>();
+
 function facts(alert: IncidentAlertRow): GroupFacts {
   return {
     serviceId: alert.serviceId,
@@ -80,6 +84,15 @@ function facts(alert: IncidentAlertRow): GroupFacts {
     component: alert.component,
     severity: alert.severity,
   };
+}
+
+function labelsOf(alert: IncidentAlertRow): Record<string, string> {
+  let labels = matchLabelCache.get(alert);
+  if (labels === undefined) {
+    labels = matchLabels(facts(alert));
+    matchLabelCache.set(alert, labels);
+  }
+  return labels;
 }
 
 /** Rules stored for a service, on top of the defaults (a rule added later gets its default). */
@@ -155,6 +168,14 @@ class BatchContext {
     return this.rules.get(serviceId) ?? defaultNoiseRules;
   }
 
+  readonly #incidents = new Map<string, IncidentRow | undefined>();
+
+  /** An incident by id, read once per batch (for the alerts that resolve in it). */
+  async incident(id: string): Promise<IncidentRow | undefined> {
+    if (!this.#incidents.has(id)) this.#incidents.set(id, await findIncident(this.trx, id));
+    return this.#incidents.get(id);
+  }
+
   async openIncidentFor(groupKey: string): Promise<IncidentRow | null> {
     if (!this.openByGroup.has(groupKey))
       this.openByGroup.set(groupKey, (await findOpenIncidentByGroup(this.trx, groupKey)) ?? null);
@@ -195,7 +216,7 @@ export function createNoiseService(deps: { log: Logger; store: Pick<Store, 'sqli
     alert: IncidentAlertRow,
     now: number,
   ): Promise<CompiledSilence | null> {
-    const labels = matchLabels(facts(alert));
+    const labels = labelsOf(alert);
     for (const s of await ctx.activeSilences(now)) {
       if (s.services.size > 0 && !s.services.has(alert.serviceId)) continue;
       if (s.match(labels)) return s;
@@ -428,7 +449,7 @@ export function createNoiseService(deps: { log: Logger; store: Pick<Store, 'sqli
   async function resolved(ctx: BatchContext, alert: IncidentAlertRow, now: number): Promise<void> {
     recordFlap(ctx, alert, now, true);
     if (alert.incidentId === null) return;
-    const incident = await findIncident(ctx.trx, alert.incidentId);
+    const incident = await ctx.incident(alert.incidentId);
     if (incident === undefined) return;
     const rules = ctx.rule(incident.serviceId);
     if (alert.noise === null && isSelfResolved(alert, now, rules)) {
@@ -666,16 +687,24 @@ export function createNoiseService(deps: { log: Logger; store: Pick<Store, 'sqli
 
 export type NoiseService = ReturnType<typeof createNoiseService>;
 
+/** Compiled matchers per threshold rule object (rules are loaded once per batch). */
+const thresholdMatchers = new WeakMap<object, CompiledMatcher>();
+
 function thresholdFor(
   rules: NoiseRules,
   alert: IncidentAlertRow,
 ): { count: number; windowSeconds: number } | null {
   if (rules.thresholds.length === 0) return null;
-  const labels = matchLabels(facts(alert));
+  const labels = labelsOf(alert);
   for (const t of rules.thresholds) {
-    const compiled = compileMatchers(t.matchers ?? []);
-    if (compiled.ok && compiled.match(labels))
-      return { count: t.count, windowSeconds: t.windowSeconds };
+    let match = thresholdMatchers.get(t);
+    if (match === undefined) {
+      const compiled = compileMatchers(t.matchers ?? []);
+      // Rules are checked when saved; one that no longer compiles matches nothing.
+      match = compiled.ok ? compiled.match : () => false;
+      thresholdMatchers.set(t, match);
+    }
+    if (match(labels)) return { count: t.count, windowSeconds: t.windowSeconds };
   }
   return null;
 }

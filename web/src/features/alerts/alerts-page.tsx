@@ -1,7 +1,6 @@
-import { useEffect, useState, type SubmitEvent } from 'react';
+import type { SubmitEvent } from 'react';
 import type { AlertView } from '../../../../src/contracts/alerts.ts';
-import type { ServiceList, ServiceView } from '../../../../src/contracts/services.ts';
-import { api } from '../../api.ts';
+import { useServices } from '../../components/services.ts';
 import { FormError, formText } from '../../components/form.tsx';
 import { setListFilter, StatusSegments, usePagedList } from '../../components/paged-list.tsx';
 import { Ago } from '../../components/time.tsx';
@@ -13,7 +12,6 @@ export function AlertsPage() {
   const status = query.get('status') ?? 'open';
   const serviceId = query.get('serviceId') ?? '';
   const text = query.get('q') ?? '';
-  const [services, setServices] = useState<ServiceView[]>([]);
 
   const params = new URLSearchParams();
   if (status !== '') params.set('status', status);
@@ -23,10 +21,7 @@ export function AlertsPage() {
     url: '/api/alerts/stream',
     event: 'alerts',
   });
-  const { setError } = list;
-  useEffect(() => {
-    api<ServiceList>('GET', '/api/services').then((s) => setServices(s.items), setError);
-  }, [setError]);
+  const services = useServices(list.setError);
   const setFilter = (name: string, value: string) => setListFilter('/alerts', name, value);
 
   const serviceName = (id: string) => services.find((s) => s.id === id)?.name ?? '…';

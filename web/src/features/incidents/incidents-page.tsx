@@ -1,8 +1,6 @@
-import { useEffect, useState } from 'react';
 import type { IncidentView } from '../../../../src/contracts/incidents.ts';
 import { priorities } from '../../../../src/contracts/incidents.ts';
-import type { ServiceList, ServiceView } from '../../../../src/contracts/services.ts';
-import { api } from '../../api.ts';
+import { useServices } from '../../components/services.ts';
 import { FormError } from '../../components/form.tsx';
 import { setListFilter, StatusSegments, usePagedList } from '../../components/paged-list.tsx';
 import { Ago } from '../../components/time.tsx';
@@ -14,7 +12,6 @@ export function IncidentsPage() {
   const status = query.get('status') ?? 'open';
   const serviceId = query.get('serviceId') ?? '';
   const priority = query.get('priority') ?? '';
-  const [services, setServices] = useState<ServiceView[]>([]);
 
   const params = new URLSearchParams();
   if (status !== '') params.set('status', status);
@@ -24,10 +21,7 @@ export function IncidentsPage() {
     url: '/api/incidents/stream',
     event: 'incidents',
   });
-  const { setError } = list;
-  useEffect(() => {
-    api<ServiceList>('GET', '/api/services').then((s) => setServices(s.items), setError);
-  }, [setError]);
+  const services = useServices(list.setError);
   const setFilter = (name: string, value: string) => setListFilter('/incidents', name, value);
 
   const serviceName = (id: string) => services.find((s) => s.id === id)?.name ?? '…';

@@ -5,8 +5,8 @@ import type {
   SilenceList,
   SilenceView,
 } from '../../../../src/contracts/incidents.ts';
-import type { ServiceList, ServiceView } from '../../../../src/contracts/services.ts';
 import { api, ApiError } from '../../api.ts';
+import { useServices } from '../../components/services.ts';
 import { FormError, formText, TextField } from '../../components/form.tsx';
 import { Ago } from '../../components/time.tsx';
 import { Link } from '../../router.tsx';
@@ -39,7 +39,6 @@ export function SilencesPage() {
   const user = useCurrentUser();
   const canWrite = roleAtLeast(user.role, 'responder');
   const [items, setItems] = useState<SilenceView[] | null>(null);
-  const [services, setServices] = useState<ServiceView[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [formError, setFormError] = useState<unknown>(null);
   const load = useCallback(async () => {
@@ -50,9 +49,7 @@ export function SilencesPage() {
     }
   }, []);
   useEffect(() => void load(), [load]);
-  useEffect(() => {
-    api<ServiceList>('GET', '/api/services').then((s) => setServices(s.items), setError);
-  }, []);
+  const services = useServices(setError);
 
   async function create(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
