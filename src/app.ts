@@ -1,3 +1,4 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -22,7 +23,9 @@ import { AppError } from './platform/errors.ts';
 import { registerLazyRequestLoggers } from './platform/lazy-logger.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { loadSecretBox } from './platform/secret-box.ts';
+import { requestIdFrom } from './platform/request-id.ts';
 import {
+  HttpMetrics,
   MetricsRegistry,
   registerHttpMetrics,
   registerProcessMetrics,
@@ -55,6 +58,11 @@ export interface Steady {
   pipeline: Pipeline;
   /** Every route with its declared access and audit action (tests walk it). */
   routes: readonly RouteEntry[];
+  /**
+   * The server's request handler: the intake front door, then the framework. Tests inject
+   * requests through it so they take the path real requests take.
+   */
+  handle: NodeHandler;
   /** Starts background work (the job scheduler and module timers). Call after listen. */
   start(): Promise<void>;
 }
@@ -65,7 +73,16 @@ declare module 'fastify' {
   }
 }
 
-const requestIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+const requestTimeoutMs = 30_000;
+const keepAliveTimeoutMs = 72_000;
+
+type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** The server's two handlers: intake first (true when it answered), then the framework. */
+interface FrontDoor {
+  intake: ((request: IncomingMessage, response: ServerResponse) => boolean) | null;
+  framework: NodeHandler | null;
+}
 const logLevelRank: Record<LogLevel, number> = {
   trace: 10,
   debug: 20,
@@ -98,26 +115,33 @@ export async function buildApp(
     throw error;
   }
 
+  // Alert intake is answered before the framework (see intake-http.ts); the handler is built
+  // with the modules, after the framework, so the server looks it up per request.
+  const front: FrontDoor = { intake: null, framework: null };
   const app = Fastify({
+    serverFactory: (handler) => {
+      front.framework = handler;
+      const server = createServer((request, response) => {
+        if (front.intake?.(request, response) !== true) handler(request, response);
+      });
+      server.keepAliveTimeout = keepAliveTimeoutMs;
+      server.requestTimeout = requestTimeoutMs;
+      return server;
+    },
     logger: options.logger ?? loggerOptions(config.logLevel),
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
-    requestTimeout: 30_000,
-    keepAliveTimeout: 72_000,
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
     // One 'request completed' line per request, written by our onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
-    genReqId: (request) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && requestIdPattern.test(incoming)
-        ? incoming
-        : randomUUID();
-    },
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id']) ?? randomUUID(),
     routerOptions: { maxParamLength: 200 },
   });
 
   try {
-    return await assemble(app, config, store, clock);
+    return await assemble(app, config, store, clock, front);
   } catch (error) {
     await app.close();
     await store.close();
@@ -130,8 +154,10 @@ async function assemble(
   config: Config,
   store: Store,
   clock: Clock,
+  front: FrontDoor,
 ): Promise<FastifyInstance> {
   const metrics = new MetricsRegistry();
+  const httpMetrics = new HttpMetrics(metrics);
   const stopProcessMetrics = registerProcessMetrics(metrics);
   // The name this process writes into the leases it takes (jobs, the pipeline cursor).
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -164,7 +190,7 @@ async function assemble(
   registerValidation(app);
   registerErrorHandler(app);
   registerSecurityHeaders(app, { hsts: config.baseUrl.startsWith('https:') });
-  registerHttpMetrics(app, metrics);
+  registerHttpMetrics(app, httpMetrics);
   registerJsonBodies(app);
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
@@ -194,7 +220,12 @@ async function assemble(
   modules.audit.registerRoutes(app);
   modules.services.registerRoutes(app);
   modules.integrations.registerRoutes(app);
-  modules.intake.registerRoutes(app);
+  modules.intake.registerRoutes(app, routes);
+  front.intake = modules.intake.createHttpHandler({
+    log: app.log,
+    metrics: httpMetrics,
+    trustProxy: config.trustProxy,
+  });
   modules.alerts.registerRoutes(app);
   modules.incidents.registerRoutes(app);
   registerWebApp(app, config);
@@ -211,6 +242,9 @@ async function assemble(
     intakeWriter: modules.intake.writer,
     pipeline: modules.pipeline,
     routes,
+    handle: (request, response) => {
+      if (front.intake?.(request, response) !== true) front.framework?.(request, response);
+    },
     async start() {
       if (started) return;
       started = true;
@@ -290,7 +324,10 @@ function createModules(ctx: ModuleContext, owner: string) {
   });
   const intake = createIntakeModule(ctx, {
     integrations: integrations.integrations,
-    onCommitted: () => pipeline.wake(),
+    onCommitted: (_events, committed) => {
+      if (committed !== undefined && committed !== null) pipeline.offer(committed);
+      pipeline.wake();
+    },
   });
   intakeBusy = () => intake.writer.isBusy;
   return { accounts, audit, services, integrations, alerts, incidents, pipeline, intake };

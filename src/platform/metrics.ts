@@ -196,32 +196,45 @@ export function registerProcessMetrics(registry: MetricsRegistry): () => void {
 }
 
 /** Counts HTTP requests and their durations per route pattern (never the raw URL). */
-export function registerHttpMetrics(app: FastifyInstance, registry: MetricsRegistry): void {
-  const requests = registry.counter(
-    'http_requests_total',
-    'HTTP requests answered, by method, route and status.',
-  );
-  const durations = registry.histogram(
-    'http_request_duration_seconds',
-    'Time to answer HTTP requests, in seconds.',
-    latencyBuckets,
-  );
+export class HttpMetrics {
+  readonly #requests: Counter;
+  readonly #durations: Histogram;
   // Label objects per (method, route, status), made once: building them per request shows up
   // in profiles of the intake path.
-  const labels = new Map<string, { request: Labels; duration: Labels }>();
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
-    const key = `${request.method} ${route} ${reply.statusCode}`;
-    let entry = labels.get(key);
+  readonly #labels = new Map<string, { request: Labels; duration: Labels }>();
+
+  constructor(registry: MetricsRegistry) {
+    this.#requests = registry.counter(
+      'http_requests_total',
+      'HTTP requests answered, by method, route and status.',
+    );
+    this.#durations = registry.histogram(
+      'http_request_duration_seconds',
+      'Time to answer HTTP requests, in seconds.',
+      latencyBuckets,
+    );
+  }
+
+  record(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route} ${status}`;
+    let entry = this.#labels.get(key);
     if (entry === undefined) {
       entry = {
-        request: { method: request.method, route, status: String(reply.statusCode) },
-        duration: { method: request.method, route },
+        request: { method, route, status: String(status) },
+        duration: { method, route },
       };
-      labels.set(key, entry);
+      this.#labels.set(key, entry);
     }
-    requests.inc(entry.request);
-    durations.observe(entry.duration, reply.elapsedTime / 1000);
+    this.#requests.inc(entry.request);
+    this.#durations.observe(entry.duration, seconds);
+  }
+}
+
+/** Records every request the framework answers in the HTTP metrics. */
+export function registerHttpMetrics(app: FastifyInstance, metrics: HttpMetrics): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
+    metrics.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 }

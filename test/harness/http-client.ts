@@ -1,4 +1,5 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
+import inject from 'light-my-request';
 
 /** An answer, with the JSON body parsed when there is one. */
 export interface TestResponse {
@@ -19,7 +20,7 @@ interface RequestOptions {
 }
 
 /**
- * Talks to an app through `inject` like a browser would: keeps the session cookie, sends the
+ * Talks to an app through the server's handler (no port) like a browser would: keeps the session cookie, sends the
  * CSRF token on state-changing requests, or a Bearer token when one is set.
  */
 export class HttpClient {
@@ -66,7 +67,8 @@ export class HttpClient {
       payload = JSON.stringify(body);
     }
     Object.assign(headers, options.headers);
-    const response = await this.#app.inject({
+    // Through the server's own handler, so intake requests take the front door as real ones do.
+    const response = await inject(this.#app.steady.handle, {
       method,
       url,
       headers,

@@ -3,6 +3,7 @@ import { insertRows } from '../../db/bulk.ts';
 import type { SQLInputValue } from 'node:sqlite';
 import type { Db, Engine, RawSqlite, Store } from '../../db/store.ts';
 import type { AlertEventsTable, IntakeRequestsTable } from '../../db/schema.ts';
+import type { EventRow } from '../pipeline/index.ts';
 
 export type NewIntakeRequest = Insertable<IntakeRequestsTable>;
 export type NewAlertEvent = Omit<Insertable<AlertEventsTable>, 'id'>;
@@ -30,10 +31,20 @@ export interface IntakeRecord {
   webhookId: string | null;
 }
 
+/** What one append committed. */
+export interface AppendResult {
+  /** Per record, whether it was stored (false: its webhook id was seen before). */
+  stored: boolean[];
+  /**
+   * The events committed, with their ids, in log order; null when the engine does not hand
+   * them back (PostgreSQL), and the pipeline reads them from the log instead.
+   */
+  events: EventRow[] | null;
+}
+
 /** Appends batches of accepted requests to the intake log, each batch in one transaction. */
 export interface IntakeAppender {
-  /** Resolves, per record, with whether it was stored (false: its webhook id was seen before). */
-  append(records: readonly IntakeRecord[], now: number): Promise<boolean[]>;
+  append(records: readonly IntakeRecord[], now: number): Promise<AppendResult>;
   close(): Promise<void>;
 }
 
@@ -46,7 +57,10 @@ export function createIntakeAppender(store: Store): IntakeAppender {
   const sqlite = store.sqlite;
   if (sqlite === null)
     return {
-      append: (records, now) => appendIntake(store.db, store, records, now),
+      append: async (records, now) => ({
+        stored: await appendIntake(store.db, store, records, now),
+        events: null,
+      }),
       close: () => Promise.resolve(),
     };
   const inserts = compileInserts(store.db);
@@ -70,11 +84,12 @@ function appendSqlite(
   inserts: ReturnType<typeof compileInserts>,
   records: readonly IntakeRecord[],
   now: number,
-): boolean[] {
+): AppendResult {
   const request = sqlite.statement(inserts.request.sql);
   const event = sqlite.statement(inserts.event.sql);
   const webhook = sqlite.statement(inserts.webhook.sql);
   const stored: boolean[] = [];
+  const events: EventRow[] = [];
   sqlite.statement('BEGIN IMMEDIATE').run();
   try {
     for (const record of records) {
@@ -87,11 +102,17 @@ function appendSqlite(
         continue;
       }
       request.run(...values(record.request, inserts.request.columns));
-      for (const e of record.events) event.run(...values(e, inserts.event.columns));
+      for (const e of record.events) {
+        const { lastInsertRowid } = event.run(...values(e, inserts.event.columns));
+        // The row as the log now holds it, handed to the pipeline so it need not read it back.
+        const row = e as EventRow;
+        row.id = Number(lastInsertRowid);
+        events.push(row);
+      }
       stored.push(true);
     }
     sqlite.statement('COMMIT').run();
-    return stored;
+    return { stored, events };
   } catch (error) {
     sqlite.statement('ROLLBACK').run();
     throw error;

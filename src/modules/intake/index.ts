@@ -5,6 +5,9 @@ import type { IntegrationService } from '../integrations/index.ts';
 import { createIntakeAppender, purgeWebhookIds } from './event-log.repository.ts';
 import { createHeartbeatService, heartbeatCheckJob } from './heartbeat.service.ts';
 import { IntakeWriter } from './intake-writer.ts';
+import { createIntakeHttpHandler, type IntakeHttpDeps } from './intake-http.ts';
+import type { RouteEntry } from '../../platform/route-table.ts';
+import type { EventRow } from '../pipeline/index.ts';
 import { registerIntakeRoutes } from './intake.routes.ts';
 import { createIntakeService } from './intake.service.ts';
 
@@ -16,7 +19,10 @@ const hourMs = 3_600_000;
 /** Alert intake: every inbound format, durable before acknowledged, and heartbeat monitors. */
 export function createIntakeModule(
   ctx: ModuleContext,
-  deps: { integrations: IntegrationService; onCommitted: (events: number) => void },
+  deps: {
+    integrations: IntegrationService;
+    onCommitted: (events: number, committed?: readonly EventRow[] | null) => void;
+  },
 ) {
   const { store, clock, log, metrics, scheduler, config } = ctx;
   const writer = new IntakeWriter({
@@ -83,8 +89,11 @@ export function createIntakeModule(
     intake,
     heartbeats,
     writer,
-    registerRoutes: (app: FastifyInstance) =>
-      registerIntakeRoutes(app, { intake, heartbeats, integrations: deps.integrations }),
+    registerRoutes: (app: FastifyInstance, routeTable: RouteEntry[]) =>
+      registerIntakeRoutes(app, { heartbeats, routeTable }),
+    /** The handler of the alert intake routes, which runs before the framework (see intake-http.ts). */
+    createHttpHandler: (http: Pick<IntakeHttpDeps, 'log' | 'metrics' | 'trustProxy'>) =>
+      createIntakeHttpHandler({ intake, integrations: deps.integrations, ...http }),
     async start(): Promise<void> {
       await scheduler.schedule(store.db, {
         kind: 'intake.purge_webhook_ids',

@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Histogram } from '../../platform/metrics.ts';
+import type { EventRow } from '../pipeline/index.ts';
 import type { IntakeAppender, IntakeRecord } from './event-log.repository.ts';
 
 export type WriteResult = 'stored' | 'duplicate';
@@ -23,8 +24,11 @@ export interface IntakeWriterOptions {
   maxPendingEvents?: number;
   commitSeconds?: Histogram;
   batchEvents?: Histogram;
-  /** Called after each commit with the number of events written (wakes the pipeline). */
-  onCommitted?: (events: number) => void;
+  /**
+   * Called after each commit with the number of events written and, where the engine hands
+   * them back, the events themselves with their log ids (wakes and feeds the pipeline).
+   */
+  onCommitted?: (events: number, committed: readonly EventRow[] | null) => void;
 }
 
 function overloaded(): AppError {
@@ -139,7 +143,7 @@ export class IntakeWriter {
     const started = performance.now();
     const events = batch.reduce((n, p) => n + p.record.events.length, 0);
     try {
-      const stored = await appender.append(
+      const { stored, events: committed } = await appender.append(
         batch.map((p) => p.record),
         clock.now(),
       );
@@ -147,7 +151,7 @@ export class IntakeWriter {
       commitSeconds?.observe({}, (performance.now() - started) / 1000);
       batchEvents?.observe({}, events);
       batch.forEach((p, i) => p.resolve(stored[i] === false ? 'duplicate' : 'stored'));
-      if (events > 0) onCommitted?.(events);
+      if (events > 0) onCommitted?.(events, committed);
     } catch (error) {
       log.warn(
         { err: error, requests: batch.length, events },

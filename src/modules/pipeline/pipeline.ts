@@ -73,6 +73,11 @@ export class Pipeline {
   #stopping = false;
   /** Set while waiting out the pause after a batch during a storm. */
   #paused = false;
+  /**
+   * Events this process has just committed, with consecutive ids, not yet processed: the next
+   * batch takes them from here instead of reading them back from the log (see offer()).
+   */
+  #recent: EventRow[] = [];
 
   constructor(options: PipelineOptions) {
     this.#o = {
@@ -111,6 +116,33 @@ export class Pipeline {
     // A pause after a batch (busy) is kept: waking early would only make batches smaller.
     if (this.#timer !== undefined && this.#paused) return;
     this.#runSoon();
+  }
+
+  /**
+   * Hands over events just committed to the log by this process, in id order. A batch uses
+   * them only when they continue exactly where the cursor stands, so they can never stand in
+   * for events another writer put in between (a gap sends the batch back to reading the log).
+   */
+  offer(events: readonly EventRow[]): void {
+    if (events.length === 0) return;
+    const last = this.#recent[this.#recent.length - 1];
+    if (last === undefined || last.id + 1 !== events[0]?.id) this.#recent = [];
+    for (const event of events) this.#recent.push(event);
+    // A pipeline far behind (or not running here) reads the log; the memory is not kept.
+    if (this.#recent.length > this.#o.maxBatch * 4) this.#recent = [];
+  }
+
+  /** The events after `position` from the hand-over, when it holds the very next one. */
+  #takeRecent(position: number, limit: number): EventRow[] | null {
+    const recent = this.#recent;
+    let start = 0;
+    while (start < recent.length && (recent[start] as EventRow).id <= position) start++;
+    if (start > 0) this.#recent = recent.slice(start);
+    const first = this.#recent[0];
+    if (first === undefined || first.id !== position + 1) return null;
+    const taken = this.#recent.slice(0, limit);
+    // Consecutive ids, so these are exactly the log's next `taken.length` events.
+    return (taken[taken.length - 1] as EventRow).id === position + taken.length ? taken : null;
   }
 
   /** Processes one batch. Returns the number of events processed (0: nothing to do, or not the leader). */
@@ -203,7 +235,9 @@ export class Pipeline {
       await store.relaxedTransaction(async (trx) => {
         const position = await claimCursor(trx, name, owner, now, now + leaseMs);
         if (position === undefined) return;
-        const events = await readEventsAfter(trx, position, limit, store.sqlite);
+        const events =
+          this.#takeRecent(position, limit) ??
+          (await readEventsAfter(trx, position, limit, store.sqlite));
         if (events.length === 0) return;
         after = await handler(trx, events, now);
         const last = events[events.length - 1] as EventRow;
