@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
-import { upsertRowsById } from '../../db/bulk.ts';
+import type { SQLInputValue } from 'node:sqlite';
+import { insertRows, upsertRowsById } from '../../db/bulk.ts';
 import type { Db, Store } from '../../db/store.ts';
 import type { AlertEventsTable, AlertsTable } from '../../db/schema.ts';
 
@@ -146,13 +147,85 @@ function fromSqlite(r: SqliteAlertRow): DedupAlertRow {
   };
 }
 
-/** Writes alerts in their new state: new ones are inserted, known ones overwritten. */
+/** One alert to write: its new state, whether it is new, and whether its status changed. */
+export interface AlertWrite {
+  alert: DedupAlertRow;
+  isNew: boolean;
+  statusChanged: boolean;
+}
+
+// What an event can change on a stored alert. Identity (integration, service, dedup key, first
+// seen) never changes, and status only sometimes: leaving columns out of the SET spares SQLite
+// the upkeep of every index that holds them (three of the table's indexes hold status).
+const payloadColumns = [
+  'summary',
+  'severity',
+  'source',
+  'component',
+  'groupName',
+  'class',
+  'labels',
+  'details',
+  'links',
+  'images',
+  'eventCount',
+  'lastSeenAt',
+  'lastEventId',
+  'acknowledgedAt',
+  'resolvedAt',
+  'updatedAt',
+] as const satisfies readonly (keyof DedupAlertRow)[];
+
+const updateSql = new Map<boolean, { sql: string; columns: (keyof DedupAlertRow)[] }>();
+function compileUpdate(db: Db, withStatus: boolean) {
+  let entry = updateSql.get(withStatus);
+  if (entry === undefined) {
+    const columns: (keyof DedupAlertRow)[] = withStatus
+      ? ['status', ...payloadColumns]
+      : [...payloadColumns];
+    const sql = db
+      .updateTable('alerts')
+      .set(Object.fromEntries(columns.map((c) => [c, ''])))
+      .where('id', '=', '')
+      .compile().sql;
+    entry = { sql, columns };
+    updateSql.set(withStatus, entry);
+  }
+  return entry;
+}
+
+/**
+ * Writes alerts in their new state: changed ones first (a resolve frees its dedup key for a
+ * new alert in the same batch), then new ones. On SQLite a changed alert is a narrow UPDATE of
+ * what events change; on PostgreSQL one multi-row upsert (an update that leaves indexed values
+ * as they were is a heap-only update there).
+ */
 export async function writeAlerts(
   db: Db,
   store: Pick<Store, 'sqlite'>,
-  rows: readonly DedupAlertRow[],
+  writes: readonly AlertWrite[],
 ): Promise<void> {
-  await upsertRowsById(db, store, 'alerts', rows);
+  if (store.sqlite === null) {
+    await upsertRowsById(
+      db,
+      store,
+      'alerts',
+      writes.map((w) => w.alert),
+    );
+    return;
+  }
+  for (const w of writes) {
+    if (w.isNew) continue;
+    const { sql, columns } = compileUpdate(db, w.statusChanged);
+    const row = w.alert as unknown as Record<string, SQLInputValue>;
+    store.sqlite.statement(sql).run(...columns.map((c) => row[c] ?? null), w.alert.id);
+  }
+  await insertRows(
+    db,
+    store,
+    'alerts',
+    writes.filter((w) => w.isNew).map((w) => w.alert),
+  );
 }
 
 export interface AlertFilter {

@@ -105,10 +105,16 @@ export function createAlertService(deps: { store: Store; log: Logger }) {
         stored.set(alertKey(row.integrationId, row.dedupKey), row as AlertState);
       // Ids from the receive time: alerts list in the order they were first seen.
       const result = deduplicateBatch(events, stored, (receivedAt) => uuidv7(receivedAt));
+      const storedStatus = new Map<string, string>();
+      for (const row of stored.values()) storedStatus.set(row.id, row.status);
       await writeAlerts(
         trx,
         store,
-        result.writes.map((w) => w.alert),
+        result.writes.map((w) => ({
+          alert: w.alert,
+          isNew: w.isNew,
+          statusChanged: !w.isNew && storedStatus.get(w.alert.id) !== w.alert.status,
+        })),
       );
       for (const p of result.perEvent) {
         if (p.transition === 'ignored')
