@@ -4,6 +4,7 @@ import type { SQLInputValue } from 'node:sqlite';
 import type { Db, Engine, RawSqlite, Store } from '../../db/store.ts';
 import type { AlertEventsTable, IntakeRequestsTable } from '../../db/schema.ts';
 import type { EventRow } from '../pipeline/index.ts';
+import { WalSync } from '../../db/wal-sync.ts';
 
 export type NewIntakeRequest = Insertable<IntakeRequestsTable>;
 export type NewAlertEvent = Omit<Insertable<AlertEventsTable>, 'id'>;
@@ -64,9 +65,27 @@ export function createIntakeAppender(store: Store): IntakeAppender {
       close: () => Promise.resolve(),
     };
   const inserts = compileInserts(store.db);
+  const wal = store.sqliteFile === null ? null : new WalSync(store.sqliteFile);
   return {
-    append: (records, now) => sqlite.exclusive(() => appendSqlite(sqlite, inserts, records, now)),
-    close: () => Promise.resolve(),
+    async append(records, now) {
+      if (wal === null) return sqlite.exclusive(() => appendSqlite(sqlite, inserts, records, now));
+      // Commit without waiting for the disk, then flush the WAL on the thread pool: the batch
+      // is acknowledged only after that (see WalSync), and meanwhile requests keep arriving.
+      const result = await sqlite.exclusive(() => {
+        sqlite.statement('PRAGMA synchronous = NORMAL').run();
+        try {
+          return appendSqlite(sqlite, inserts, records, now);
+        } finally {
+          sqlite.statement('PRAGMA synchronous = FULL').run();
+        }
+      });
+      await wal.sync();
+      return result;
+    },
+    close: () => {
+      wal?.close();
+      return Promise.resolve();
+    },
   };
 }
 

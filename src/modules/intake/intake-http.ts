@@ -315,10 +315,10 @@ export function createIntakeHttpHandler(
       return;
     }
     if (body instanceof AppError) {
-      // The rest of the body is not read: close the connection rather than drain it.
-      response.shouldKeepAlive = false;
       const result = await refuseUnread(request, target, body);
       send(request, response, target.route, requestId, started, answer(result));
+      // The rest of the body is discarded as it arrives, never buffered; closing the socket
+      // instead would reset it under a client still sending, which may then miss the answer.
       request.resume();
       return;
     }
