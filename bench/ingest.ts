@@ -5,7 +5,10 @@
 //
 // Each server is pinned to core 1 and the load generator (bench/load.ts) to core 0. Steady
 // commits every alert durably before answering; Alertmanager keeps alerts in memory. A Steady
-// run counts only if every accepted alert is in the database afterwards. Prints accepted
+// run counts only if every accepted alert is in the database afterwards. Steady and
+// Alertmanager runs alternate (Steady, Alertmanager, Steady, …) and the ratio is the median of
+// the pairs' ratios: this machine's speed drifts by a third over minutes, and runs of one
+// server minutes apart from the other's would measure the drift. Prints accepted
 // alerts/s for Alertmanager-format requests of 1, 10 and 100 alerts and for single PagerDuty
 // events, p50/p99 latency, the Steady ÷ Alertmanager ratio, p99 at 80% of the peak single-event
 // rate, pipeline catch-up, and peak RSS (with --million: RSS after 1,000,000 alerts).
@@ -47,31 +50,45 @@ const connections = Number(args.connections);
 const runs = Number(args.runs);
 const pool = 2000;
 
-/**
- * Runs the same load `runs` times and returns the run with the median throughput (this is a
- * VM: single runs vary), with the server's CPU time per accepted alert over all runs, a
- * steadier measure of efficiency than throughput.
- */
-async function medianLoad(
-  url: string,
-  bodies: string[],
-  duration: number,
-  pid: number,
-  size: number,
-  onRun: (result: LoadResult) => void,
-): Promise<LoadResult & { cpuUsPerAlert: number }> {
-  const results: LoadResult[] = [];
-  const cpuBefore = cpuMs(pid);
-  let accepted = 0;
-  for (let i = 0; i < runs; i++) {
-    const result = await runLoad(url, bodies, duration, connections);
-    onRun(result);
-    accepted += result.ok * size;
-    results.push(result);
+/** The run with the median throughput of several, with CPU per alert over all of them. */
+function median(
+  results: readonly LoadResult[],
+  cpuUsPerAlert: number,
+): LoadResult & { cpuUsPerAlert: number } {
+  const sorted = [...results].sort((a, b) => a.ok / a.seconds - b.ok / b.seconds);
+  return { ...(sorted[Math.floor(sorted.length / 2)] as LoadResult), cpuUsPerAlert };
+}
+
+function middle(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** Alertmanager, started once and kept running beside Steady so their runs can alternate. */
+interface AlertmanagerTarget {
+  url: string;
+  pid: number;
+  stop(): void;
+}
+
+async function startAlertmanager(): Promise<AlertmanagerTarget> {
+  const config = path.join(work, 'alertmanager.yml');
+  writeFileSync(config, "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n");
+  const port = 19_000 + Math.floor(Math.random() * 1000);
+  const [command, commandArgs] = pinned(1, 'prometheus-alertmanager', [
+    `--config.file=${config}`,
+    `--storage.path=${path.join(work, 'am')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+  ]);
+  const child = spawn(command, commandArgs, { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if ((await fetch(`${url}/-/ready`).catch(() => null))?.ok === true) break;
+    await new Promise((r) => setTimeout(r, 100));
   }
-  const cpuUsPerAlert = ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, accepted);
-  results.sort((a, b) => a.ok / a.seconds - b.ok / b.seconds);
-  return { ...(results[Math.floor(results.length / 2)] as LoadResult), cpuUsPerAlert };
+  await runLoad(`${url}/api/v2/alerts`, alertmanagerApiBodies(200, 10), 3, connections);
+  return { url, pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') };
 }
 
 async function setup(
@@ -115,9 +132,13 @@ interface Row {
   size: number;
   steady: LoadResult & { alertsPerSecond: number; verified: boolean; cpuUsPerAlert: number };
   alertmanager?: LoadResult & { alertsPerSecond: number; cpuUsPerAlert: number };
+  /** Steady ÷ Alertmanager per pair of back-to-back runs. */
+  ratios?: number[];
 }
 
-async function benchSteady(): Promise<{ rows: Row[]; extra: string[] }> {
+async function benchSteady(
+  am: AlertmanagerTarget | null,
+): Promise<{ rows: Row[]; extra: string[] }> {
   const { databaseUrl, drop: dropDatabase } = await benchDatabase(args.engine);
 
   const { child, url } = await startSteady(databaseUrl);
@@ -167,22 +188,62 @@ async function benchSteady(): Promise<{ rows: Row[]; extra: string[] }> {
       const warmRun = await runLoad(target, bodies, 2, connections);
       if (pagerDuty) expectedPd += warmRun.ok;
       else expectedAm += warmRun.ok * size;
-      while ((await metric(url, 'steady_pipeline_lag_events')) > 0)
-        await new Promise((r) => setTimeout(r, 100));
-      const result = await medianLoad(target, bodies, seconds, pid, size, (run) => {
+      const caughtUp = async () => {
+        while ((await metric(url, 'steady_pipeline_lag_events')) > 0)
+          await new Promise((r) => setTimeout(r, 100));
+      };
+      await caughtUp();
+      const compare = pagerDuty ? null : am;
+      const amBodies = alertmanagerApiBodies(pool, size);
+      if (compare !== null) await runLoad(`${compare.url}/api/v2/alerts`, amBodies, 2, connections);
+      const steadyRuns: LoadResult[] = [];
+      const amRuns: LoadResult[] = [];
+      const ratios: number[] = [];
+      let steadyCpu = 0;
+      let amCpu = 0;
+      for (let i = 0; i < runs; i++) {
+        const before = cpuMs(pid);
+        const run = await runLoad(target, bodies, seconds, connections);
+        steadyCpu += cpuMs(pid) - before;
         if (pagerDuty) expectedPd += run.ok;
         else expectedAm += run.ok * size;
-      });
+        steadyRuns.push(run);
+        if (compare === null) continue;
+        // Steady's pipeline finishes its share first, so it does not run during Alertmanager's turn.
+        await caughtUp();
+        const amBefore = cpuMs(compare.pid);
+        const amRun = await runLoad(`${compare.url}/api/v2/alerts`, amBodies, seconds, connections);
+        amCpu += cpuMs(compare.pid) - amBefore;
+        amRuns.push(amRun);
+        ratios.push(run.ok / run.seconds / (amRun.ok / amRun.seconds));
+      }
+      const perAlert = (cpu: number, results: LoadResult[]) =>
+        (cpu * 1000) /
+        Math.max(
+          1,
+          results.reduce((n, r) => n + r.ok * size, 0),
+        );
+      const result = median(steadyRuns, perAlert(steadyCpu, steadyRuns));
       // Every acknowledged alert must be stored. Requests in flight when a run's time is up may
       // be stored without being counted as acknowledged, so stored ≥ acknowledged.
       const stored = pagerDuty
         ? await countEvents(store, keys.pdId)
         : await countEvents(store, keys.amId);
       const verified = stored >= (pagerDuty ? expectedPd : expectedAm);
+      const amResult = amRuns.length === 0 ? null : median(amRuns, perAlert(amCpu, amRuns));
       rows.push({
         scenario,
         size,
         steady: { ...result, alertsPerSecond: (result.ok * size) / result.seconds, verified },
+        ...(amResult === null
+          ? {}
+          : {
+              alertmanager: {
+                ...amResult,
+                alertsPerSecond: (amResult.ok * size) / amResult.seconds,
+              },
+              ratios,
+            }),
       });
       const behind = await metric(url, 'steady_pipeline_lag_events');
       const drainStarted = performance.now();
@@ -277,48 +338,18 @@ async function runLoadCount(url: string, bodies: string[], requests: number): Pr
   return ok;
 }
 
-async function benchAlertmanager(rows: Row[]): Promise<void> {
-  const config = path.join(work, 'alertmanager.yml');
-  writeFileSync(config, "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n");
-  const port = 19_000 + Math.floor(Math.random() * 1000);
-  const [command, commandArgs] = pinned(1, 'prometheus-alertmanager', [
-    `--config.file=${config}`,
-    `--storage.path=${path.join(work, 'am')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--cluster.listen-address=',
-  ]);
-  const child = spawn(command, commandArgs, { stdio: 'ignore' });
-  try {
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      if ((await fetch(`${url}/-/ready`).catch(() => null))?.ok === true) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await runLoad(`${url}/api/v2/alerts`, alertmanagerApiBodies(200, 10), 3, connections);
-    for (const row of rows) {
-      if (row.scenario.startsWith('PagerDuty')) continue;
-      await runLoad(`${url}/api/v2/alerts`, alertmanagerApiBodies(pool, row.size), 2, connections);
-      const result = await medianLoad(
-        `${url}/api/v2/alerts`,
-        alertmanagerApiBodies(pool, row.size),
-        seconds,
-        child.pid ?? 0,
-        row.size,
-        () => undefined,
-      );
-      row.alertmanager = { ...result, alertsPerSecond: (result.ok * row.size) / result.seconds };
-    }
-  } finally {
-    child.kill('SIGTERM');
-  }
+const alertmanager = args['no-alertmanager'] ? null : await startAlertmanager();
+let result: { rows: Row[]; extra: string[] };
+try {
+  result = await benchSteady(alertmanager);
+} finally {
+  alertmanager?.stop();
 }
-
-const { rows, extra } = await benchSteady();
-if (!args['no-alertmanager']) await benchAlertmanager(rows);
+const { rows, extra } = result;
 rmSync(work, { recursive: true, force: true });
 
 console.log(
-  `\nSteady ingest on ${args.engine} (median of ${runs} runs of ${seconds} s, ${connections} connections${hasTaskset ? ', server on core 1, load on core 0' : ', NOT pinned: taskset missing'})\n`,
+  `\nSteady ingest on ${args.engine} (median of ${runs} runs of ${seconds} s, Steady and Alertmanager alternating, ${connections} connections${hasTaskset ? ', server on core 1, load on core 0' : ', NOT pinned: taskset missing'})\n`,
 );
 console.log(
   [
@@ -331,7 +362,8 @@ console.log(
     'Alertmanager alerts/s',
     'p99 ms',
     'CPU µs/alert',
-    'ratio',
+    'ratio (median of pairs)',
+    'pairs',
   ].join(' | '),
 );
 for (const row of rows) {
@@ -347,7 +379,8 @@ for (const row of rows) {
       (am === undefined ? '-' : fmt(am.alertsPerSecond)).padStart(21),
       (am === undefined ? '-' : String(am.p99)).padStart(6),
       (am === undefined ? '-' : am.cpuUsPerAlert.toFixed(1)).padStart(12),
-      am === undefined ? '-' : (row.steady.alertsPerSecond / am.alertsPerSecond).toFixed(2),
+      (row.ratios === undefined ? '-' : middle(row.ratios).toFixed(2)).padStart(23),
+      row.ratios === undefined ? '-' : row.ratios.map((r) => r.toFixed(2)).join(' '),
     ].join(' | '),
   );
 }
