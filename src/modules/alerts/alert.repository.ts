@@ -55,11 +55,12 @@ export async function findOpenAlerts(
   if (store.sqlite !== null) {
     // One indexed point lookup per key on a cached statement: far cheaper in SQLite than a
     // long row-value IN list. The caller's transaction holds the connection.
-    const lookup = store.sqlite.statement(openAlertSql(db));
+    // The columns are aliased to their camelCase names, so rows arrive in the shape used here.
+    const lookup = store.sqlite.statement(openAlertSql);
     const rows: DedupAlertRow[] = [];
     for (const p of pairs) {
       const row = lookup.get(p.integrationId, p.dedupKey);
-      if (row !== undefined) rows.push(fromSqlite(row as unknown as SqliteAlertRow));
+      if (row !== undefined) rows.push(row as unknown as DedupAlertRow);
     }
     return rows;
   }
@@ -79,73 +80,12 @@ export async function findOpenAlerts(
   return rows;
 }
 
-let openAlertQuery: string | undefined;
-function openAlertSql(db: Db): string {
-  openAlertQuery ??= db
-    .selectFrom('alerts')
-    .select(dedupColumns)
-    .where('integrationId', '=', '')
-    .where('dedupKey', '=', '')
-    .where('status', '<>', notResolved)
-    .compile().sql;
-  return openAlertQuery;
-}
-
-interface SqliteAlertRow {
-  id: string;
-  integration_id: string;
-  service_id: string;
-  dedup_key: string;
-  status: string;
-  summary: string;
-  severity: string;
-  source: string | null;
-  component: string | null;
-  group_name: string | null;
-  class: string | null;
-  labels: string;
-  details: string | null;
-  links: string;
-  images: string;
-  event_count: number;
-  first_seen_at: number;
-  last_seen_at: number;
-  first_event_id: number;
-  last_event_id: number;
-  acknowledged_at: number | null;
-  resolved_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-function fromSqlite(r: SqliteAlertRow): DedupAlertRow {
-  return {
-    id: r.id,
-    integrationId: r.integration_id,
-    serviceId: r.service_id,
-    dedupKey: r.dedup_key,
-    status: r.status,
-    summary: r.summary,
-    severity: r.severity,
-    source: r.source,
-    component: r.component,
-    groupName: r.group_name,
-    class: r.class,
-    labels: r.labels,
-    details: r.details,
-    links: r.links,
-    images: r.images,
-    eventCount: r.event_count,
-    firstSeenAt: r.first_seen_at,
-    lastSeenAt: r.last_seen_at,
-    firstEventId: r.first_event_id,
-    lastEventId: r.last_event_id,
-    acknowledgedAt: r.acknowledged_at,
-    resolvedAt: r.resolved_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
+// Written by hand: the query builder's case plugin would rename the aliases too.
+const openAlertSql = `SELECT ${dedupColumns
+  .map((c) => `"${c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)}" AS "${c}"`)
+  .join(
+    ', ',
+  )} FROM "alerts" WHERE "integration_id" = ? AND "dedup_key" = ? AND "status" <> 'resolved'`;
 
 /** One alert to write: its new state, whether it is new, and whether its status changed. */
 export interface AlertWrite {

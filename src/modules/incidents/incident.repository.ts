@@ -131,6 +131,32 @@ export function listIncidentAlerts(db: Db, incidentId: string): Promise<Incident
     .execute();
 }
 
+/**
+ * What the batching timer needs of an incident's alerts: the open ones that can page (no noise
+ * state, or flapping), and no more than their ids and flags. A storm's incident may hold a
+ * hundred thousand alerts; reading whole rows of them once cost a gigabyte of memory.
+ */
+export function listPageableAlerts(db: Db, incidentId: string) {
+  return db
+    .selectFrom('alerts')
+    .select(['id', 'status', 'noise', 'notifiedAt'])
+    .where('incidentId', '=', incidentId)
+    .where('status', '<>', resolved)
+    .where((eb) => eb.or([eb('noise', 'is', null), eb('noise', '=', 'flapping')]))
+    .orderBy('id', 'asc')
+    .execute();
+}
+
+/** The alert keys of these alerts (flapping ones, whose pages are limited per key). */
+export function findAlertKeys(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('alerts')
+    .select(['id', 'integrationId', 'dedupKey'])
+    .where('id', 'in', ids)
+    .execute();
+}
+
 export async function countOpenAlerts(db: Db, incidentId: string): Promise<number> {
   const row = await db
     .selectFrom('alerts')

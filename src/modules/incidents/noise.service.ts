@@ -20,7 +20,8 @@ import {
   insertNotification,
   listBelowThresholdAlerts,
   listDependencies,
-  listIncidentAlerts,
+  findAlertKeys,
+  listPageableAlerts,
   listLiveSilences,
   loadFlapHistories,
   loadFlapHistory,
@@ -613,14 +614,14 @@ export function createNoiseService(deps: { log: Logger; store: Pick<Store, 'sqli
       const ctx = new BatchContext(trx, store);
       await ctx.rulesFor([incident.serviceId]);
       const rules = ctx.rule(incident.serviceId);
-      const alerts = await listIncidentAlerts(trx, incidentId);
+      const alerts = await listPageableAlerts(trx, incidentId);
+      const flapping = await findAlertKeys(
+        trx,
+        alerts.filter((a) => a.noise === 'flapping').map((a) => a.id),
+      );
       const lastPaged = new Map<string, number | null>();
-      for (const a of alerts)
-        if (a.noise === 'flapping')
-          lastPaged.set(
-            a.id,
-            (await loadFlapHistory(trx, a.integrationId, a.dedupKey)).lastPagedAt,
-          );
+      for (const a of flapping)
+        lastPaged.set(a.id, (await loadFlapHistory(trx, a.integrationId, a.dedupKey)).lastPagedAt);
       const plan = planNotification(
         {
           status: incident.status as 'triggered' | 'acknowledged' | 'resolved',
@@ -657,7 +658,7 @@ export function createNoiseService(deps: { log: Logger; store: Pick<Store, 'sqli
       const listed = new Set(plan.notify.alertIds);
       await markKeysPaged(
         trx,
-        alerts.filter((a) => a.noise === 'flapping' && listed.has(a.id)),
+        flapping.filter((a) => listed.has(a.id)),
         now,
       );
       const count = plan.notify.alertIds.length;
@@ -675,7 +676,14 @@ export function createNoiseService(deps: { log: Logger; store: Pick<Store, 'sqli
                 : plan.notify.kind === 'update'
                   ? `Notification due: ${count} new alert${count === 1 ? '' : 's'} joined`
                   : `Notification due: still unacknowledged (${count} open alert${count === 1 ? '' : 's'})`,
-            data: { sequence, kind: plan.notify.kind, alertIds: plan.notify.alertIds },
+            // The entry names at most the first 100 alerts: a storm's incident can hold
+            // thousands, and the notification itself keeps the full list.
+            data: {
+              sequence,
+              kind: plan.notify.kind,
+              alertCount: count,
+              alertIds: plan.notify.alertIds.slice(0, 100),
+            },
           },
         ],
         now,

@@ -147,8 +147,21 @@ export function createIntakeService(deps: {
   // A flood of bad requests must not become a flood of writes.
   const rejectionLimiter = new WindowLimiter({ limit: 20, windowMs: 10_000, clock });
 
+  // Label objects made once per (format, outcome): the counters key their series by the
+  // object, and a fresh object per request would be keyed afresh every time.
+  const labels = new Map<string, Record<string, string>>();
+  function labelsFor(format: IntakeFormat, outcome: string): Record<string, string> {
+    const key = `${format} ${outcome}`;
+    let found = labels.get(key);
+    if (found === undefined) {
+      found = outcome === '' ? { format } : { format, outcome };
+      labels.set(key, found);
+    }
+    return found;
+  }
+
   function count(format: IntakeFormat, outcome: string): void {
-    deps.requests.inc({ format, outcome });
+    deps.requests.inc(labelsFor(format, outcome));
   }
 
   /** The integration a key belongs to; unknown keys count against the caller's address. */
@@ -313,7 +326,7 @@ export function createIntakeService(deps: {
         webhookId,
       });
       count(request.format, result === 'duplicate' ? 'duplicate' : 'accepted');
-      if (result === 'stored') deps.events.inc({ format: request.format }, events.length);
+      if (result === 'stored') deps.events.inc(labelsFor(request.format, ''), events.length);
       return {
         kind: 'accepted',
         dedupKeys: events.map((e) => e.dedupKey),
