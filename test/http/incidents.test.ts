@@ -168,6 +168,30 @@ for (const engine of engines) {
       assert.match(d.timeline.at(-1).message, /every alert has resolved/);
     });
 
+    it('pages once for a storm of 250 alerts, listing them all in the notification and the first 100 on the timeline', async () => {
+      const svc = await wireService(owner, 'edge-proxy');
+      const start = t.clock.now();
+      await fire(
+        svc,
+        Array.from({ length: 250 }, (_, i) => ({
+          summary: `TLS handshake failures on edge ${i}`,
+          dedup_key: `edge-${i}`,
+          class: 'TlsHandshake',
+        })),
+      );
+      await runTimers();
+      const [incident] = (await incidentsOf(svc)) as [Incident];
+      t.clock.set(start + 30 * s);
+      await runTimers();
+      const d = await detail(incident.id);
+      assert.equal(d.notifications.length, 1);
+      assert.equal(d.notifications[0].alertIds.length, 250);
+      const due = d.timeline.find((e: { kind: string }) => e.kind === 'notification_due');
+      assert.match(due.message, /opened with 250 alerts/);
+      assert.equal(due.data.alertCount, 250);
+      assert.equal(due.data.alertIds.length, 100, 'the timeline names the first 100');
+    });
+
     it('groups by class within a service; one open incident per group key is a database guarantee', async () => {
       const svc = await wireService(owner, 'search');
       await fire(svc, [
