@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config, LogLevel } from './config.ts';
+import type { Config } from './config.ts';
 import { migrateToLatest, openStore, type Db, type Store } from './db/store.ts';
 import { countJobs, Scheduler } from './jobs/index.ts';
 import { createAccountsModule, type AccountsModule } from './modules/accounts/index.ts';
@@ -21,7 +21,7 @@ import { sessionCookieSettings, type ModuleContext } from './platform/context.ts
 import { registerErrorHandler } from './platform/error-handler.ts';
 import { AppError } from './platform/errors.ts';
 import { registerLazyRequestLoggers } from './platform/lazy-logger.ts';
-import { loggerOptions } from './platform/logger.ts';
+import { loggerOptions, logsAt } from './platform/logger.ts';
 import { loadSecretBox } from './platform/secret-box.ts';
 import { requestIdFrom } from './platform/request-id.ts';
 import {
@@ -83,15 +83,6 @@ interface FrontDoor {
   intake: ((request: IncomingMessage, response: ServerResponse) => boolean) | null;
   framework: NodeHandler | null;
 }
-const logLevelRank: Record<LogLevel, number> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-  silent: Infinity,
-};
 
 /**
  * Builds a Steady app from a config: opens (and by default migrates) the store, wires the
@@ -198,7 +189,7 @@ async function assemble(
   });
   app.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
-    if (logLevelRank[level] < logLevelRank[request.log.level as LogLevel]) {
+    if (!logsAt(level, request.log.level)) {
       done();
       return;
     }

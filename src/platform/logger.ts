@@ -80,6 +80,21 @@ export function loggerOptions(level: LogLevel) {
   };
 }
 
+const levelRank: Partial<Record<string, number>> & Record<LogLevel, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
+
+/** True when a logger at `current` level writes lines of `level` (checked before building them). */
+export function logsAt(level: LogLevel, current: string): boolean {
+  return levelRank[level] >= (levelRank[current] ?? 0);
+}
+
 /** The logging calls background parts use; the Fastify logger satisfies it. */
 export type Logger = Pick<FastifyBaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
 

@@ -17,6 +17,14 @@ export type IncidentAlertRow = Selectable<AlertsTable>;
 /** 'resolved' as a SQL literal so partial-index plans are prepared once (see alert.repository.ts). */
 const resolved = sql.lit('resolved');
 
+/**
+ * Rows (or ids) per multi-row statement. Small enough that the SQL stays short: SQLite keeps
+ * short statements prepared and reuses them, while each long one is prepared anew and holds
+ * native memory the garbage collector does not see until it happens to run (a storm's
+ * incident once took the server past 700 MB this way).
+ */
+const rowsPerStatement = 100;
+
 /** A timeline entry before it has its sequence number. */
 export interface TimelineDraft {
   at: number;
@@ -105,10 +113,10 @@ export async function appendTimeline(
     message: e.message,
     data: e.data === undefined ? null : JSON.stringify(e.data),
   }));
-  for (let i = 0; i < values.length; i += 500)
+  for (let i = 0; i < values.length; i += rowsPerStatement)
     await db
       .insertInto('incidentTimeline')
-      .values(values.slice(i, i + 500))
+      .values(values.slice(i, i + rowsPerStatement))
       .execute();
 }
 
@@ -230,11 +238,11 @@ export async function markAlertsNotified(
   alertIds: readonly string[],
   now: number,
 ): Promise<void> {
-  for (let i = 0; i < alertIds.length; i += 500)
+  for (let i = 0; i < alertIds.length; i += rowsPerStatement)
     await db
       .updateTable('alerts')
       .set({ notifiedAt: now })
-      .where('id', 'in', alertIds.slice(i, i + 500))
+      .where('id', 'in', alertIds.slice(i, i + rowsPerStatement))
       .where('notifiedAt', 'is', null)
       .execute();
 }
@@ -457,9 +465,17 @@ export function listBelowThresholdAlerts(db: Db, groupKey: string): Promise<Inci
     .execute();
 }
 
-export function findAlertsByIds(db: Db, ids: readonly string[]): Promise<IncidentAlertRow[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('alerts').selectAll().where('id', 'in', ids).execute();
+export async function findAlertsByIds(db: Db, ids: readonly string[]): Promise<IncidentAlertRow[]> {
+  const rows: IncidentAlertRow[] = [];
+  for (let i = 0; i < ids.length; i += rowsPerStatement)
+    rows.push(
+      ...(await db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + rowsPerStatement))
+        .execute()),
+    );
+  return rows;
 }
 
 export function serviceNames(db: Db, ids: readonly string[]) {

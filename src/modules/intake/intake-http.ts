@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorBody } from '../../contracts/errors.ts';
-import type { LogLevel } from '../../config.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { HttpMetrics } from '../../platform/metrics.ts';
-import { redactUrl, type Logger } from '../../platform/logger.ts';
+import { logsAt, redactUrl, type Logger } from '../../platform/logger.ts';
 import { requestIdFrom } from '../../platform/request-id.ts';
 import type { IntegrationService } from '../integrations/index.ts';
 import type { IntakeFormat, IntakeResult, IntakeService } from './intake.service.ts';
@@ -179,16 +178,6 @@ export interface IntakeHttpDeps {
   trustProxy: boolean;
 }
 
-const levelRank: Partial<Record<string, number>> & Record<LogLevel, number> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-  silent: Infinity,
-};
-
 /**
  * The HTTP front door of intake: answers POST /v2/enqueue and POST /api/intake/<format>/<key>
  * straight on Node's request and response, before the web framework. These two routes carry
@@ -234,7 +223,7 @@ export function createIntakeHttpHandler(
     const seconds = (performance.now() - started) / 1000;
     metrics.record('POST', route, answer.status, seconds);
     const level = answer.status >= 500 ? 'error' : answer.status >= 400 ? 'info' : 'debug';
-    if (levelRank[level] >= (levelRank[log.level] ?? 0)) {
+    if (logsAt(level, log.level)) {
       log[level](
         {
           reqId: requestId,
