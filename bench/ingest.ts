@@ -68,7 +68,8 @@ function middle(values: readonly number[]): number {
 interface AlertmanagerTarget {
   url: string;
   pid: number;
-  stop(): void;
+  /** Stops it and waits until it has exited (it writes to its storage directory until then). */
+  stop(): Promise<void>;
 }
 
 async function startAlertmanager(): Promise<AlertmanagerTarget> {
@@ -88,7 +89,19 @@ async function startAlertmanager(): Promise<AlertmanagerTarget> {
     await new Promise((r) => setTimeout(r, 100));
   }
   await runLoad(`${url}/api/v2/alerts`, alertmanagerApiBodies(200, 10), 3, connections);
-  return { url, pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') };
+  return {
+    url,
+    pid: child.pid ?? 0,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 async function setup(
@@ -343,10 +356,10 @@ let result: { rows: Row[]; extra: string[] };
 try {
   result = await benchSteady(alertmanager);
 } finally {
-  alertmanager?.stop();
+  await alertmanager?.stop();
 }
 const { rows, extra } = result;
-rmSync(work, { recursive: true, force: true });
+rmSync(work, { recursive: true, force: true, maxRetries: 5 });
 
 console.log(
   `\nSteady ingest on ${args.engine} (median of ${runs} runs of ${seconds} s, Steady and Alertmanager alternating, ${connections} connections${hasTaskset ? ', server on core 1, load on core 0' : ', NOT pinned: taskset missing'})\n`,
