@@ -214,16 +214,22 @@ async function benchSteady(
       const ratios: number[] = [];
       let steadyCpu = 0;
       let amCpu = 0;
+      let maxBehind = 0;
+      let maxCatchUpMs = 0;
       for (let i = 0; i < runs; i++) {
         const before = cpuMs(pid);
         const run = await runLoad(target, bodies, seconds, connections);
+        // The pipeline's catch-up after the run is Steady's work too: it counts in the CPU per
+        // alert, and it is done before Alertmanager's turn so the two never share the core.
+        maxBehind = Math.max(maxBehind, await metric(url, 'steady_pipeline_lag_events'));
+        const drainStarted = performance.now();
+        await caughtUp();
+        maxCatchUpMs = Math.max(maxCatchUpMs, performance.now() - drainStarted);
         steadyCpu += cpuMs(pid) - before;
         if (pagerDuty) expectedPd += run.ok;
         else expectedAm += run.ok * size;
         steadyRuns.push(run);
         if (compare === null) continue;
-        // Steady's pipeline finishes its share first, so it does not run during Alertmanager's turn.
-        await caughtUp();
         const amBefore = cpuMs(compare.pid);
         const amRun = await runLoad(`${compare.url}/api/v2/alerts`, amBodies, seconds, connections);
         amCpu += cpuMs(compare.pid) - amBefore;
@@ -258,12 +264,8 @@ async function benchSteady(
               ratios,
             }),
       });
-      const behind = await metric(url, 'steady_pipeline_lag_events');
-      const drainStarted = performance.now();
-      while ((await metric(url, 'steady_pipeline_lag_events')) > 0)
-        await new Promise((r) => setTimeout(r, 100));
       extra.push(
-        `after "${scenario}": pipeline ${fmt(behind)} events behind, caught up in ${((performance.now() - drainStarted) / 1000).toFixed(1)} s`,
+        `after a run of "${scenario}": pipeline at most ${fmt(maxBehind)} events behind, caught up within ${(maxCatchUpMs / 1000).toFixed(1)} s`,
       );
     }
     // p99 at 80% of the peak single-event rate.

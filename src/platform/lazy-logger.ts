@@ -1,14 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { logsAt } from './logger.ts';
 
-const rank: Record<string, number> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-  silent: Infinity,
-};
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /**
@@ -25,8 +17,7 @@ function lazyChild(
   const at =
     (level: Level) =>
     (...args: unknown[]): void => {
-      if (rank[level] === undefined || (rank[level] ?? 0) < (rank[(real ?? parent).level] ?? 0))
-        return;
+      if (!logsAt(level, (real ?? parent).level)) return;
       const logger = child();
       Reflect.apply(logger[level], logger, args);
     };

@@ -94,27 +94,20 @@ export interface AlertWrite {
   statusChanged: boolean;
 }
 
-// What an event can change on a stored alert. Identity (integration, service, dedup key, first
-// seen) never changes, and status only sometimes: leaving columns out of the SET spares SQLite
-// the upkeep of every index that holds them (three of the table's indexes hold status).
-const payloadColumns = [
-  'summary',
-  'severity',
-  'source',
-  'component',
-  'groupName',
-  'class',
-  'labels',
-  'details',
-  'links',
-  'images',
-  'eventCount',
-  'lastSeenAt',
-  'lastEventId',
-  'acknowledgedAt',
-  'resolvedAt',
-  'updatedAt',
-] as const satisfies readonly (keyof DedupAlertRow)[];
+// What an event can change on a stored alert: everything but its identity (integration,
+// service, dedup key, first seen) and, only sometimes, its status. Leaving columns out of the
+// SET spares SQLite the upkeep of every index that holds them (three indexes hold status).
+const fixedColumns: readonly (keyof DedupAlertRow)[] = [
+  'id',
+  'integrationId',
+  'serviceId',
+  'dedupKey',
+  'status',
+  'firstSeenAt',
+  'firstEventId',
+  'createdAt',
+];
+const payloadColumns = dedupColumns.filter((c) => !fixedColumns.includes(c));
 
 const updateSql = new Map<boolean, { sql: string; columns: (keyof DedupAlertRow)[] }>();
 function compileUpdate(db: Db, withStatus: boolean) {
