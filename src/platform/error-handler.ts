@@ -1,4 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import type { ErrorBody, ErrorCode } from '../contracts/errors.ts';
 import { isTransientDatabaseError } from '../db/errors.ts';
 import { AppError, isAppError } from './errors.ts';
@@ -49,14 +55,20 @@ const fastifyMessages: Partial<Record<ErrorCode, string>> = {
   invalid_json: 'The body is not valid JSON.',
 };
 
-/** Writes `{ error: { code, message, field?, requestId } }` with the error's status and headers. */
+/** `{ error: { code, message, field?, requestId } }`: the body of every error answer. */
+export function errorBody(error: AppError, requestId: string): ErrorBody {
+  const body: ErrorBody = { error: { code: error.code, message: error.message, requestId } };
+  if (error.field !== undefined) body.error.field = error.field;
+  return body;
+}
+
+/** Writes the error body with the error's status and headers. */
 export function sendAppError(
   reply: FastifyReply,
   error: AppError,
   requestId: string,
 ): FastifyReply {
-  const body: ErrorBody = { error: { code: error.code, message: error.message, requestId } };
-  if (error.field !== undefined) body.error.field = error.field;
+  const body = errorBody(error, requestId);
   for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
   return reply.status(error.status).type('application/json; charset=utf-8').send(body);
 }
@@ -68,7 +80,7 @@ export function sendAppError(
  */
 export function toAppError(
   error: Error & Partial<FastifyError>,
-  request: FastifyRequest,
+  request: Pick<FastifyRequest, 'id'> & { log: Pick<FastifyBaseLogger, 'warn' | 'error'> },
 ): AppError {
   if (isAppError(error)) {
     if (error.status >= 500) request.log.warn({ err: error.cause ?? error }, error.message);

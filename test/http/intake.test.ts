@@ -232,6 +232,41 @@ for (const engine of engines) {
       assert.equal(unsigned.json.error.code, 'signature_invalid');
     });
 
+    it('answers a database outage during the key lookup with 503 and Retry-After, an unexpected failure with 500, in the sender’s format', async () => {
+      const integrations = t.app.steady.integrations;
+      const lookup = integrations.lookupByKey.bind(integrations);
+      const failWith = (error: Error) => {
+        integrations.lookupByKey = () => Promise.reject(error);
+      };
+      try {
+        failWith(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+        // An uncached key, so the lookup reaches the (failing) database.
+        const webhook = await send(t, `/api/intake/alertmanager/${'1'.repeat(32)}`, {
+          version: '4',
+          alerts: [],
+        });
+        assert.equal(webhook.status, 503, 'Alertmanager retries 5xx');
+        assert.equal(webhook.headers['retry-after'], '5');
+        assert.equal(webhook.json.error.code, 'unavailable');
+        const pagerDuty = await send(t, '/v2/enqueue', {
+          routing_key: '2'.repeat(32),
+          event_action: 'trigger',
+          payload: { summary: 's', source: 'x', severity: 'info' },
+        });
+        assert.equal(pagerDuty.status, 503);
+        assert.equal(pagerDuty.json.status, 'unavailable');
+
+        failWith(new Error('a bug'));
+        const broken = await send(t, `/api/intake/generic/${'3'.repeat(32)}`, { summary: 's' });
+        assert.equal(broken.status, 500);
+        assert.equal(broken.json.error.code, 'internal_error');
+        assert.doesNotMatch(broken.text, /a bug/, 'internals do not leak');
+        assert.equal(broken.headers['x-request-id'], broken.json.error.requestId);
+      } finally {
+        integrations.lookupByKey = lookup;
+      }
+    });
+
     it('answers unknown, malformed, disabled and wrong-format keys without revealing which', async () => {
       const unknown = await send(t, `/api/intake/alertmanager/${'0'.repeat(32)}`, {
         version: '4',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorBody } from '../../contracts/errors.ts';
 import { AppError } from '../../platform/errors.ts';
+import { errorBody, toAppError } from '../../platform/error-handler.ts';
 import type { HttpMetrics } from '../../platform/metrics.ts';
 import { logsAt, redactUrl, type Logger } from '../../platform/logger.ts';
 import { requestIdFrom } from '../../platform/request-id.ts';
@@ -25,12 +25,6 @@ export interface IntakeAnswer {
   status: number;
   headers: Record<string, string>;
   body: unknown;
-}
-
-function errorBody(error: AppError, requestId: string): ErrorBody {
-  const body: ErrorBody = { error: { code: error.code, message: error.message, requestId } };
-  if (error.field !== undefined) body.error.field = error.field;
-  return body;
 }
 
 /** PagerDuty's answer shapes, plus Steady's error object so the field is named. */
@@ -67,11 +61,15 @@ export function pagerDutyAnswer(result: IntakeResult, requestId: string): Intake
       },
     };
   }
-  if (result.status === 503)
+  if (result.status >= 500)
     return {
-      status: 503,
+      status: result.status,
       headers,
-      body: { status: 'unavailable', message: result.message, error },
+      body: {
+        status: result.status === 503 ? 'unavailable' : 'error',
+        message: result.message,
+        error,
+      },
     };
   if (result.status === 404)
     return {
@@ -327,20 +325,32 @@ export function createIntakeHttpHandler(
     const started = performance.now();
     const requestId = requestIdFrom(request.headers['x-request-id']) ?? randomUUID();
     handle(request, response, target, requestId, started).catch((error: unknown) => {
-      log.error({ err: error, reqId: requestId }, 'intake: unhandled error');
       if (response.headersSent) {
+        log.error({ err: error, reqId: requestId }, 'intake: failed after answering');
         response.destroy();
         return;
       }
-      const internal = new AppError(
-        'internal_error',
-        `Something failed inside Steady (request ${requestId}).`,
+      // As on every other route: a database outage is 503 with Retry-After (senders retry),
+      // anything else a logged 500 naming only the request id.
+      const appError = toAppError(error as Error, { id: requestId, log });
+      const retry = appError.headers['retry-after'];
+      const result: IntakeResult = {
+        kind: 'rejected',
+        status: appError.status,
+        code: appError.code,
+        message: appError.message,
+        ...(retry === undefined ? {} : { retryAfterSeconds: Number(retry) }),
+      };
+      send(
+        request,
+        response,
+        target.route,
+        requestId,
+        started,
+        target.format === 'pagerduty'
+          ? pagerDutyAnswer(result, requestId)
+          : webhookAnswer(result, requestId, false),
       );
-      send(request, response, target.route, requestId, started, {
-        status: internal.status,
-        headers: {},
-        body: errorBody(internal, requestId),
-      });
     });
     return true;
   };
