@@ -143,6 +143,58 @@ for (const engine of engines) {
       assert.deepEqual([alert?.status, alert?.eventCount], ['acknowledged', 2]);
     });
 
+    it('keeps the latest trigger’s payload through an acknowledge and a resolve processed later, and replaces it on a new trigger', async () => {
+      const trigger = (summary: string) => ({
+        event_action: 'trigger',
+        dedup_key: 'payload-kept',
+        payload: {
+          summary,
+          source: 'db-1',
+          severity: 'critical',
+          component: 'postgres',
+          custom_details: { replicas: 2 },
+        },
+        links: [{ href: 'https://grafana.example.com/d/db', text: 'Dashboard' }],
+      });
+      const detail = async () => {
+        const [alert] = (await alertsFor(w.ids.pagerduty)).filter(
+          (a) => a.dedupKey === 'payload-kept',
+        );
+        return (await owner.get(`/api/alerts/${alert?.id ?? ''}`)).json.alert as Record<
+          string,
+          unknown
+        >;
+      };
+      await pd(trigger('Replica lag 40 s'));
+      await pd(trigger('Replica lag 90 s'));
+      const expected = {
+        summary: 'Replica lag 90 s',
+        severity: 'critical',
+        source: 'db-1',
+        component: 'postgres',
+        details: { replicas: 2 },
+        links: [{ href: 'https://grafana.example.com/d/db', text: 'Dashboard' }],
+      };
+      const pick = (a: Record<string, unknown>) =>
+        Object.fromEntries(Object.keys(expected).map((k) => [k, a[k]]));
+      assert.deepEqual(pick(await detail()), expected);
+      // Each in its own pipeline batch: the stored alert is read back between them.
+      await pd({ event_action: 'acknowledge', dedup_key: 'payload-kept' });
+      const acknowledged = await detail();
+      assert.deepEqual([acknowledged.status, acknowledged.eventCount], ['acknowledged', 2]);
+      assert.deepEqual(pick(acknowledged), expected);
+      await pd(trigger('Replica lag 300 s'));
+      const repeated = await detail();
+      assert.deepEqual(
+        [repeated.status, repeated.eventCount, repeated.summary],
+        ['acknowledged', 3, 'Replica lag 300 s'],
+      );
+      await pd({ event_action: 'resolve', dedup_key: 'payload-kept' });
+      const resolved = await detail();
+      assert.equal(resolved.status, 'resolved');
+      assert.deepEqual(pick(resolved), { ...expected, summary: 'Replica lag 300 s' });
+    });
+
     it('turns each Alertmanager alert into its own alert, and resolves it when resolved arrives', async () => {
       const body = samplePayload('alertmanager-webhook-v4.json');
       const response = await send(t, `/api/intake/alertmanager/${w.keys.alertmanager}`, body);

@@ -3,6 +3,7 @@ import type { SQLInputValue } from 'node:sqlite';
 import { insertRows, upsertRowsById } from '../../db/bulk.ts';
 import type { Db, Store } from '../../db/store.ts';
 import type { AlertEventsTable, AlertsTable } from '../../db/schema.ts';
+import type { AlertPayload, AlertState } from './deduplication.ts';
 
 export type AlertRow = Selectable<AlertsTable>;
 
@@ -37,6 +38,21 @@ const dedupColumns = [
   'updatedAt',
 ] as const satisfies readonly (keyof DedupAlertRow)[];
 
+/** The columns a trigger replaces (AlertPayload). */
+const payloadColumnList = [
+  'summary',
+  'severity',
+  'source',
+  'component',
+  'groupName',
+  'class',
+  'labels',
+  'details',
+  'links',
+  'images',
+] as const satisfies readonly (keyof AlertPayload)[];
+const payloadColumnNames = new Set<string>(payloadColumnList);
+
 const lookupChunk = 200;
 
 /**
@@ -46,92 +62,107 @@ const lookupChunk = 200;
  */
 const notResolved = sql.lit('resolved');
 
-/** The open alerts for the given (integration, dedup key) pairs. */
+// What deduplication needs of a stored alert to decide: identity, status and counters. A
+// trigger replaces the whole payload and an acknowledge or resolve leaves it alone, so the
+// payload columns (the bulk of a row: labels, details, links) are not read on SQLite.
+const controlColumns = dedupColumns.filter((c) => !payloadColumnNames.has(c));
+
+/**
+ * The open alerts for the given (integration, dedup key) pairs. On SQLite without their
+ * payload (see controlColumns); on PostgreSQL whole, for the upsert that writes them back.
+ */
 export async function findOpenAlerts(
   db: Db,
   store: Pick<Store, 'sqlite'>,
   pairs: readonly { integrationId: string; dedupKey: string }[],
-): Promise<DedupAlertRow[]> {
+): Promise<AlertState[]> {
   if (store.sqlite !== null) {
     // One indexed point lookup per key on a cached statement: far cheaper in SQLite than a
     // long row-value IN list. The caller's transaction holds the connection.
     // The columns are aliased to their camelCase names, so rows arrive in the shape used here.
     const lookup = store.sqlite.statement(openAlertSql);
-    const rows: DedupAlertRow[] = [];
+    const rows: AlertState[] = [];
     for (const p of pairs) {
       const row = lookup.get(p.integrationId, p.dedupKey);
-      if (row !== undefined) rows.push(row as unknown as DedupAlertRow);
+      if (row !== undefined) rows.push(row as unknown as AlertState);
     }
     return rows;
   }
-  const rows: DedupAlertRow[] = [];
+  const rows: AlertState[] = [];
   for (let i = 0; i < pairs.length; i += lookupChunk) {
     const chunk = pairs.slice(i, i + lookupChunk);
     const keys = sql.join(chunk.map((p) => sql`(${p.integrationId}, ${p.dedupKey})`));
-    rows.push(
-      ...(await db
-        .selectFrom('alerts')
-        .select(dedupColumns)
-        .where('status', '<>', notResolved)
-        .where(sql<boolean>`(integration_id, dedup_key) in (${keys})`)
-        .execute()),
-    );
+    const found = await db
+      .selectFrom('alerts')
+      .select(dedupColumns)
+      .where('status', '<>', notResolved)
+      .where(sql<boolean>`(integration_id, dedup_key) in (${keys})`)
+      .execute();
+    rows.push(...(found as AlertState[]));
   }
   return rows;
 }
 
+const snakeCase = (c: string) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
+
 // Written by hand: the query builder's case plugin would rename the aliases too.
-const openAlertSql = `SELECT ${dedupColumns
-  .map((c) => `"${c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`)}" AS "${c}"`)
+const openAlertSql = `SELECT ${controlColumns
+  .map((c) => `"${snakeCase(c)}" AS "${c}"`)
   .join(
     ', ',
   )} FROM "alerts" WHERE "integration_id" = ? AND "dedup_key" = ? AND "status" <> 'resolved'`;
 
-/** One alert to write: its new state, whether it is new, and whether its status changed. */
+/** One alert to write: its new state, whether it is new, and what of it changed. */
 export interface AlertWrite {
-  alert: DedupAlertRow;
+  alert: AlertState;
   isNew: boolean;
   statusChanged: boolean;
+  /** A trigger replaced the payload (always so for a new alert). */
+  payloadChanged: boolean;
 }
 
-// What an event can change on a stored alert: everything but its identity (integration,
-// service, dedup key, first seen) and, only sometimes, its status. Leaving columns out of the
-// SET spares SQLite the upkeep of every index that holds them (three indexes hold status).
-const fixedColumns: readonly (keyof DedupAlertRow)[] = [
-  'id',
-  'integrationId',
-  'serviceId',
-  'dedupKey',
-  'status',
-  'firstSeenAt',
-  'firstEventId',
-  'createdAt',
-];
-const payloadColumns = dedupColumns.filter((c) => !fixedColumns.includes(c));
+// What an event changes on a stored alert besides its status and payload. Leaving the others
+// out of the SET spares SQLite the upkeep of every index that holds them (three hold status).
+const counterColumns = [
+  'eventCount',
+  'lastSeenAt',
+  'lastEventId',
+  'acknowledgedAt',
+  'resolvedAt',
+  'updatedAt',
+] as const satisfies readonly (keyof DedupAlertRow)[];
 
-const updateSql = new Map<boolean, { sql: string; columns: (keyof DedupAlertRow)[] }>();
-function compileUpdate(db: Db, withStatus: boolean) {
-  let entry = updateSql.get(withStatus);
+const updateSql = new Map<number, { sql: string; columns: (keyof DedupAlertRow)[] }>();
+function compileUpdate(withStatus: boolean, withPayload: boolean) {
+  const shape = (withStatus ? 1 : 0) + (withPayload ? 2 : 0);
+  let entry = updateSql.get(shape);
   if (entry === undefined) {
-    const columns: (keyof DedupAlertRow)[] = withStatus
-      ? ['status', ...payloadColumns]
-      : [...payloadColumns];
-    const sql = db
-      .updateTable('alerts')
-      .set(Object.fromEntries(columns.map((c) => [c, ''])))
-      .where('id', '=', '')
-      .compile().sql;
-    entry = { sql, columns };
-    updateSql.set(withStatus, entry);
+    const columns: (keyof DedupAlertRow)[] = [
+      ...(withStatus ? (['status'] as const) : []),
+      ...(withPayload ? payloadColumnList : []),
+      ...counterColumns,
+    ];
+    const set = columns.map((c) => `"${snakeCase(c)}" = ?`).join(', ');
+    entry = { sql: `UPDATE "alerts" SET ${set} WHERE "id" = ?`, columns };
+    updateSql.set(shape, entry);
   }
   return entry;
+}
+
+/** The alert as a whole row; it must carry its payload (read whole, or set by a trigger). */
+function wholeRow(alert: AlertState): DedupAlertRow {
+  for (const c of payloadColumnList) {
+    if (alert[c] === undefined)
+      throw new Error(`alert ${alert.id} has no ${c}: it was read without its payload`);
+  }
+  return alert as DedupAlertRow;
 }
 
 /**
  * Writes alerts in their new state: changed ones first (a resolve frees its dedup key for a
  * new alert in the same batch), then new ones. On SQLite a changed alert is a narrow UPDATE of
- * what events change; on PostgreSQL one multi-row upsert (an update that leaves indexed values
- * as they were is a heap-only update there).
+ * what changed; on PostgreSQL one multi-row upsert of whole rows (an update that leaves indexed
+ * values as they were is a heap-only update there).
  */
 export async function writeAlerts(
   db: Db,
@@ -143,13 +174,13 @@ export async function writeAlerts(
       db,
       store,
       'alerts',
-      writes.map((w) => w.alert),
+      writes.map((w) => wholeRow(w.alert)),
     );
     return;
   }
   for (const w of writes) {
     if (w.isNew) continue;
-    const { sql, columns } = compileUpdate(db, w.statusChanged);
+    const { sql, columns } = compileUpdate(w.statusChanged, w.payloadChanged);
     const row = w.alert as unknown as Record<string, SQLInputValue>;
     store.sqlite.statement(sql).run(...columns.map((c) => row[c] ?? null), w.alert.id);
   }
@@ -157,7 +188,7 @@ export async function writeAlerts(
     db,
     store,
     'alerts',
-    writes.filter((w) => w.isNew).map((w) => w.alert),
+    writes.filter((w) => w.isNew).map((w) => wholeRow(w.alert)),
   );
 }
 

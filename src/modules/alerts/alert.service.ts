@@ -102,7 +102,7 @@ export function createAlertService(deps: { store: Store; log: Logger }) {
         });
       const stored = new Map<string, AlertState>();
       for (const row of await findOpenAlerts(trx, store, [...pairs.values()]))
-        stored.set(alertKey(row.integrationId, row.dedupKey), row as AlertState);
+        stored.set(alertKey(row.integrationId, row.dedupKey), row);
       // Ids from the receive time: alerts list in the order they were first seen.
       const result = deduplicateBatch(events, stored, (receivedAt) => uuidv7(receivedAt));
       const storedStatus = new Map<string, string>();
@@ -114,6 +114,7 @@ export function createAlertService(deps: { store: Store; log: Logger }) {
           alert: w.alert,
           isNew: w.isNew,
           statusChanged: !w.isNew && storedStatus.get(w.alert.id) !== w.alert.status,
+          payloadChanged: w.payloadChanged,
         })),
       );
       for (const p of result.perEvent) {

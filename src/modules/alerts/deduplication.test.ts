@@ -24,6 +24,19 @@ function event(action: string, dedupKey: string, at: number, integrationId = 'in
   };
 }
 
+const payloadColumns = [
+  'summary',
+  'severity',
+  'source',
+  'component',
+  'groupName',
+  'class',
+  'labels',
+  'details',
+  'links',
+  'images',
+];
+
 function ids(): () => string {
   let n = 0;
   return () => `alert-${++n}`;
@@ -134,5 +147,31 @@ describe('deduplicateBatch', () => {
       result.writes.map((w) => [w.alert.id, w.isNew, w.alert.eventCount, w.alert.firstSeenAt]),
       [['stored-1', false, 2, 1]],
     );
+  });
+
+  it('marks the payload changed only when a trigger touched the alert in the batch', () => {
+    const full = deduplicateBatch([event('trigger', 'k', 1)], new Map(), () => 'stored-1');
+    // As the store hands it over on the hot path: identity, status and counters, no payload.
+    const stored = Object.fromEntries(
+      Object.entries(full.writes[0]!.alert).filter(([column]) => !payloadColumns.includes(column)),
+    ) as unknown as AlertState;
+    const table: [string, string[], boolean, string | undefined][] = [
+      ['an acknowledge alone', ['acknowledge'], false, undefined],
+      ['a resolve alone', ['resolve'], false, undefined],
+      ['a repeat, then an acknowledge', ['trigger', 'acknowledge'], true, 'trigger k at 5'],
+    ];
+    for (const [name, actions, changed, latest] of table) {
+      const result = deduplicateBatch(
+        actions.map((a) => event(a, 'k', 5)),
+        new Map([[alertKey('int-1', 'k'), stored]]),
+        ids(),
+      );
+      const [write] = result.writes;
+      assert.ok(write, name);
+      assert.equal(write.payloadChanged, changed, name);
+      assert.equal(write.isNew, false, name);
+      assert.equal(write.alert.summary, latest, name);
+    }
+    assert.equal(full.writes[0]?.payloadChanged, true, 'a new alert');
   });
 });

@@ -1,12 +1,7 @@
 import type { AlertStatus } from '../../contracts/alerts.ts';
 
-/** The alert fields deduplication reads and writes (a row of `alerts`). */
-export interface AlertState {
-  id: string;
-  integrationId: string;
-  serviceId: string;
-  dedupKey: string;
-  status: AlertStatus;
+/** What an event carries to its alert, and the alert shows of its latest trigger. */
+export interface AlertPayload {
   summary: string;
   severity: string;
   source: string | null;
@@ -17,6 +12,19 @@ export interface AlertState {
   details: string | null;
   links: string;
   images: string;
+}
+
+/**
+ * The alert fields deduplication reads and writes (a row of `alerts`). The payload may be
+ * absent on an alert read from the store: deduplication decides on identity, status and
+ * counters alone, and a trigger replaces the whole payload, so the hot path need not read it.
+ */
+export interface AlertState extends Partial<AlertPayload> {
+  id: string;
+  integrationId: string;
+  serviceId: string;
+  dedupKey: string;
+  status: AlertStatus;
   eventCount: number;
   firstSeenAt: number;
   lastSeenAt: number;
@@ -150,8 +158,12 @@ export function alertKey(integrationId: string, dedupKey: string): string {
 export interface BatchDedup {
   /** Per event, in order: the alert it touched (or null) and how. */
   perEvent: { event: EventFacts; alertId: string | null; transition: AlertTransition }[];
-  /** Every alert touched, in its final state, marked new or changed. */
-  writes: { alert: AlertState; isNew: boolean }[];
+  /**
+   * Every alert touched, in its final state, marked new or changed, and whether a trigger in
+   * the batch replaced its payload (a new alert always has one; an acknowledge or resolve
+   * changes only its status and counters).
+   */
+  writes: { alert: AlertState; isNew: boolean; payloadChanged: boolean }[];
 }
 
 /**
@@ -165,7 +177,7 @@ export function deduplicateBatch(
   newId: (receivedAt: number) => string,
 ): BatchDedup {
   const open = new Map(stored);
-  const finals = new Map<string, { alert: AlertState; isNew: boolean }>();
+  const finals = new Map<string, BatchDedup['writes'][number]>();
   const perEvent: BatchDedup['perEvent'] = [];
   for (const event of events) {
     const key = alertKey(event.integrationId, event.dedupKey);
@@ -173,7 +185,12 @@ export function deduplicateBatch(
     perEvent.push({ event, alertId: alert?.id ?? null, transition });
     if (alert === null) continue;
     const previous = finals.get(alert.id);
-    finals.set(alert.id, { alert, isNew: previous?.isNew ?? transition === 'created' });
+    const triggered = transition === 'created' || transition === 'retriggered';
+    finals.set(alert.id, {
+      alert,
+      isNew: previous?.isNew ?? transition === 'created',
+      payloadChanged: (previous?.payloadChanged ?? false) || triggered,
+    });
     if (alert.status === 'resolved') open.delete(key);
     else open.set(key, alert);
   }
