@@ -53,7 +53,7 @@ const payloadColumnList = [
 ] as const satisfies readonly (keyof AlertPayload)[];
 const payloadColumnNames = new Set<string>(payloadColumnList);
 
-const lookupChunk = 200;
+const lookupChunk = 5000;
 
 /**
  * 'resolved' as a literal in the SQL, not a parameter: only then can the planner match the
@@ -88,17 +88,21 @@ export async function findOpenAlerts(
     }
     return rows;
   }
+  // PostgreSQL: the keys as two arrays joined to the table, so each is an index lookup on the
+  // partial index of open alerts. A row-value IN list is planned as a scan of every alert,
+  // which made a storm's catch-up slower the more alerts the table held.
   const rows: AlertState[] = [];
   for (let i = 0; i < pairs.length; i += lookupChunk) {
     const chunk = pairs.slice(i, i + lookupChunk);
-    const keys = sql.join(chunk.map((p) => sql`(${p.integrationId}, ${p.dedupKey})`));
-    const found = await db
-      .selectFrom('alerts')
-      .select(dedupColumns)
-      .where('status', '<>', notResolved)
-      .where(sql<boolean>`(integration_id, dedup_key) in (${keys})`)
-      .execute();
-    rows.push(...(found as AlertState[]));
+    const integrationIds = chunk.map((p) => p.integrationId);
+    const dedupKeys = chunk.map((p) => p.dedupKey);
+    const found =
+      await sql<AlertState>`select ${sql.join(dedupColumns.map((c) => sql.ref(`a.${c}`)))}
+      from alerts as a
+      join unnest(${integrationIds}::text[], ${dedupKeys}::text[]) as k(integration_id, dedup_key)
+        on a.integration_id = k.integration_id and a.dedup_key = k.dedup_key
+      where a.status <> ${notResolved}`.execute(db);
+    rows.push(...found.rows);
   }
   return rows;
 }
