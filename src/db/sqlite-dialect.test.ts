@@ -53,23 +53,17 @@ describe('NodeSqliteDialect statements', () => {
   });
 
   it('keeps answering after the cache evicts and frees its oldest statements', async () => {
+    const numbered = async (i: number) => {
+      const row = await db
+        .selectFrom('rows')
+        .select(sql<number>`${sql.lit(i)}`.as('k'))
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.k, i);
+    };
     // More distinct statements than the cache holds (500): the first ones are evicted.
-    for (let i = 0; i < 700; i++) {
-      const row = await db
-        .selectFrom('rows')
-        .select(sql<number>`${sql.lit(i)}`.as('k'))
-        .where('id', '=', 1)
-        .executeTakeFirstOrThrow();
-      assert.equal(row.k, i);
-    }
+    for (let i = 0; i < 700; i++) await numbered(i);
     // The evicted ones are prepared afresh on their next use; the cached ones are reused.
-    for (const i of [0, 1, 2, 698, 699, 699]) {
-      const row = await db
-        .selectFrom('rows')
-        .select(sql<number>`${sql.lit(i)}`.as('k'))
-        .where('id', '=', 1)
-        .executeTakeFirstOrThrow();
-      assert.equal(row.k, i);
-    }
+    for (const i of [0, 1, 2, 698, 699, 699]) await numbered(i);
   });
 });

@@ -3,7 +3,7 @@ import type { SQLInputValue } from 'node:sqlite';
 import { insertRows, upsertRowsById } from '../../db/bulk.ts';
 import type { Db, Store } from '../../db/store.ts';
 import type { AlertEventsTable, AlertsTable } from '../../db/schema.ts';
-import type { AlertPayload, AlertState } from './deduplication.ts';
+import { alertPayloadFields, type AlertState } from './deduplication.ts';
 
 export type AlertRow = Selectable<AlertsTable>;
 
@@ -17,16 +17,7 @@ const dedupColumns = [
   'serviceId',
   'dedupKey',
   'status',
-  'summary',
-  'severity',
-  'source',
-  'component',
-  'groupName',
-  'class',
-  'labels',
-  'details',
-  'links',
-  'images',
+  ...alertPayloadFields,
   'eventCount',
   'firstSeenAt',
   'lastSeenAt',
@@ -38,20 +29,7 @@ const dedupColumns = [
   'updatedAt',
 ] as const satisfies readonly (keyof DedupAlertRow)[];
 
-/** The columns a trigger replaces (AlertPayload). */
-const payloadColumnList = [
-  'summary',
-  'severity',
-  'source',
-  'component',
-  'groupName',
-  'class',
-  'labels',
-  'details',
-  'links',
-  'images',
-] as const satisfies readonly (keyof AlertPayload)[];
-const payloadColumnNames = new Set<string>(payloadColumnList);
+const payloadColumnNames = new Set<string>(alertPayloadFields);
 
 const lookupChunk = 5000;
 
@@ -143,7 +121,7 @@ function compileUpdate(withStatus: boolean, withPayload: boolean) {
   if (entry === undefined) {
     const columns: (keyof DedupAlertRow)[] = [
       ...(withStatus ? (['status'] as const) : []),
-      ...(withPayload ? payloadColumnList : []),
+      ...(withPayload ? alertPayloadFields : []),
       ...counterColumns,
     ];
     const set = columns.map((c) => `"${snakeCase(c)}" = ?`).join(', ');
@@ -155,7 +133,7 @@ function compileUpdate(withStatus: boolean, withPayload: boolean) {
 
 /** The alert as a whole row; it must carry its payload (read whole, or set by a trigger). */
 function wholeRow(alert: AlertState): DedupAlertRow {
-  for (const c of payloadColumnList) {
+  for (const c of alertPayloadFields) {
     if (alert[c] === undefined)
       throw new Error(`alert ${alert.id} has no ${c}: it was read without its payload`);
   }

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alertKey, deduplicateBatch, type AlertState, type EventFacts } from './deduplication.ts';
+import {
+  alertKey,
+  alertPayloadFields,
+  deduplicateBatch,
+  type AlertState,
+  type EventFacts,
+} from './deduplication.ts';
 
 let nextEvent = 1;
 function event(action: string, dedupKey: string, at: number, integrationId = 'int-1'): EventFacts {
@@ -23,19 +29,6 @@ function event(action: string, dedupKey: string, at: number, integrationId = 'in
     images: '[]',
   };
 }
-
-const payloadColumns = [
-  'summary',
-  'severity',
-  'source',
-  'component',
-  'groupName',
-  'class',
-  'labels',
-  'details',
-  'links',
-  'images',
-];
 
 function ids(): () => string {
   let n = 0;
@@ -153,7 +146,9 @@ describe('deduplicateBatch', () => {
     const full = deduplicateBatch([event('trigger', 'k', 1)], new Map(), () => 'stored-1');
     // As the store hands it over on the hot path: identity, status and counters, no payload.
     const stored = Object.fromEntries(
-      Object.entries(full.writes[0]!.alert).filter(([column]) => !payloadColumns.includes(column)),
+      Object.entries(full.writes[0]!.alert).filter(
+        ([column]) => !(alertPayloadFields as readonly string[]).includes(column),
+      ),
     ) as unknown as AlertState;
     const table: [string, string[], boolean, string | undefined][] = [
       ['an acknowledge alone', ['acknowledge'], false, undefined],

@@ -14,6 +14,20 @@ export interface AlertPayload {
   images: string;
 }
 
+/** The fields of AlertPayload, in the order of the alerts table. */
+export const alertPayloadFields = [
+  'summary',
+  'severity',
+  'source',
+  'component',
+  'groupName',
+  'class',
+  'labels',
+  'details',
+  'links',
+  'images',
+] as const satisfies readonly (keyof AlertPayload)[];
+
 /**
  * The alert fields deduplication reads and writes (a row of `alerts`). The payload may be
  * absent on an alert read from the store: deduplication decides on identity, status and
