@@ -10,8 +10,9 @@
 // the pairs' ratios: this machine's speed drifts by a third over minutes, and runs of one
 // server minutes apart from the other's would measure the drift. Prints accepted
 // alerts/s for Alertmanager-format requests of 1, 10 and 100 alerts and for single PagerDuty
-// events, p50/p99 latency, the Steady ÷ Alertmanager ratio, p99 at 80% of the peak single-event
-// rate, pipeline catch-up, and peak RSS (with --million: RSS after 1,000,000 alerts).
+// events, p50/p99/max latency (a stall of a second shows in max long before it moves p99),
+// the Steady ÷ Alertmanager ratio, p99 at 80% of the peak single-event rate, pipeline
+// catch-up, and peak RSS (with --million: RSS after 1,000,000 alerts).
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -372,6 +373,7 @@ console.log(
     'Steady alerts/s',
     'p50 ms',
     'p99 ms',
+    'max ms',
     'CPU µs/alert',
     'stored',
     'Alertmanager alerts/s',
@@ -389,6 +391,7 @@ for (const row of rows) {
       fmt(row.steady.alertsPerSecond).padStart(15),
       String(row.steady.p50).padStart(6),
       String(row.steady.p99).padStart(6),
+      String(row.steady.max).padStart(6),
       row.steady.cpuUsPerAlert.toFixed(1).padStart(12),
       (row.steady.verified ? 'all' : 'LOST').padStart(6),
       (am === undefined ? '-' : fmt(am.alertsPerSecond)).padStart(21),
