@@ -106,6 +106,9 @@ export function createIntegrationService(deps: {
   serviceExists: (id: string) => Promise<boolean>;
 }) {
   const { db, clock, secrets } = deps;
+  // Keyed by the key itself, not its hash: hashing on every intake request was a measurable
+  // share of a single alert's cost. Only the database must never hold a key in the clear;
+  // this process sees every key in its requests anyway, and the cache is bounded and brief.
   const cache = new KeyCache<IntegrationLookup>({ clock });
 
   async function live(id: string): Promise<IntegrationRow> {
@@ -236,7 +239,7 @@ export function createIntegrationService(deps: {
     cachedLookup(candidate: string): IntegrationLookup | null | undefined {
       const canonical = canonicalKey(candidate);
       if (canonical === null) return null;
-      return cache.get(hashIntegrationKey(canonical));
+      return cache.get(canonical);
     },
 
     /**
@@ -246,10 +249,9 @@ export function createIntegrationService(deps: {
     async lookupByKey(candidate: string): Promise<IntegrationLookup | null> {
       const canonical = canonicalKey(candidate);
       if (canonical === null) return null;
-      const hash = hashIntegrationKey(canonical);
-      const cached = cache.get(hash);
+      const cached = cache.get(canonical);
       if (cached !== undefined) return cached;
-      const row = await findIntegrationByKeyHash(db, hash, clock.now());
+      const row = await findIntegrationByKeyHash(db, hashIntegrationKey(canonical), clock.now());
       const found: IntegrationLookup | null =
         row === undefined
           ? null
@@ -261,7 +263,7 @@ export function createIntegrationService(deps: {
               rateLimitPerMinute: row.rateLimitPerMinute,
               signingSecret: row.signingSecret === null ? null : secrets.open(row.signingSecret),
             };
-      cache.set(hash, found);
+      cache.set(canonical, found);
       return found;
     },
 

@@ -23,19 +23,19 @@ export class KeyCache<T> {
   }
 
   /** The cached value (null for a remembered miss), or undefined when unknown or stale. */
-  get(hash: string): T | null | undefined {
-    const entry = this.#entries.get(hash);
+  get(key: string): T | null | undefined {
+    const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
     if (this.#clock.now() - entry.fetchedAt >= this.#ttlMs) {
-      this.#entries.delete(hash);
+      this.#entries.delete(key);
       return undefined;
     }
     return entry.value;
   }
 
-  set(hash: string, value: T | null): void {
-    this.#entries.delete(hash);
-    this.#entries.set(hash, { value, fetchedAt: this.#clock.now() });
+  set(key: string, value: T | null): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, fetchedAt: this.#clock.now() });
     if (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
