@@ -71,7 +71,7 @@ export function memory(pid: number): { rssMb: number; peakMb: number } {
 }
 
 /** The Node flags `npm start` gives the server (package.json), so the benchmarks measure the same. */
-export const serverNodeFlags = ['--max-semi-space-size=16'];
+export const serverNodeFlags = ['--max-semi-space-size=16', '--no-decommit-pooled-pages'];
 
 export async function startSteady(
   databaseUrl: string,
