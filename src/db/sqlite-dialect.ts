@@ -23,6 +23,8 @@ export interface NodeSqliteOptions {
   busyTimeoutMs: number;
   /** Checkpoint the WAL in a worker thread instead of on the event loop (the server does). */
   backgroundCheckpoints?: boolean;
+  /** With background checkpoints: WAL frames beyond which the log is rewound (tests lower it). */
+  walRestartFrames?: number;
 }
 
 const statementCacheSize = 500;
@@ -94,6 +96,13 @@ class NodeSqliteDriver implements Driver {
       db.exec('PRAGMA wal_autocheckpoint = 0');
       this.#checkpointer = new SqliteCheckpointer(this.#options.file, {
         intervalMs: 200,
+        ...(this.#options.walRestartFrames === undefined
+          ? {}
+          : { restartFrames: this.#options.walRestartFrames }),
+        holdConnection: async () => {
+          await this.acquireConnection();
+          return () => void this.releaseConnection();
+        },
         // Without the thread, fall back to SQLite's own checkpoints on the main connection.
         onError: () => db.exec('PRAGMA wal_autocheckpoint = 1000'),
       });
