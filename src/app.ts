@@ -294,9 +294,10 @@ function createModules(ctx: ModuleContext, owner: string) {
       'Events the pipeline has processed.',
     ),
     handler: async (trx, events) => {
-      const { changes, changedIds } = await alerts.alerts.applyEvents(trx, events);
+      const { changes, changedIds, committed } = await alerts.alerts.applyEvents(trx, events);
       const incidentIds = await incidents.noise.applyAlertChanges(trx, changes);
       return () => {
+        committed();
         alerts.feed.publish(changedIds);
         incidents.feed.publish(incidentIds);
       };

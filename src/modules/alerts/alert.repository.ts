@@ -3,7 +3,8 @@ import type { SQLInputValue } from 'node:sqlite';
 import { insertRows, upsertRowsById } from '../../db/bulk.ts';
 import type { Db, Store } from '../../db/store.ts';
 import type { AlertEventsTable, AlertsTable } from '../../db/schema.ts';
-import { alertPayloadFields, type AlertPayload, type AlertState } from './deduplication.ts';
+import { alertPayloadFields, type AlertState } from './deduplication.ts';
+import { alertControl, type AlertControl } from './open-alert-cache.ts';
 
 export type AlertRow = Selectable<AlertsTable>;
 
@@ -62,7 +63,9 @@ export async function findOpenAlerts(
     const rows: AlertState[] = [];
     for (const p of pairs) {
       const row = lookup.get(p.integrationId, p.dedupKey);
-      if (row !== undefined) rows.push(openAlertState(row as unknown as OpenAlertRow));
+      // node:sqlite rows are dictionary-mode objects, slow to read and to copy with spread;
+      // deduplication reads and copies each one several times (4.6 µs against 1.4 µs an event).
+      if (row !== undefined) rows.push(alertControl(row as unknown as AlertControl));
     }
     return rows;
   }
@@ -84,33 +87,6 @@ export async function findOpenAlerts(
     rows.push(...found.rows);
   }
   return rows;
-}
-
-type OpenAlertRow = Omit<AlertState, keyof AlertPayload>;
-
-/**
- * The stored alert as a plain object of fixed shape. node:sqlite hands rows back as
- * null-prototype objects in dictionary mode, where every property read is a hash lookup and
- * copying one with spread is slow; deduplication reads and copies each open alert several
- * times (measured: 4.6 µs against 1.4 µs per event for deduplicateBatch).
- */
-function openAlertState(row: OpenAlertRow): AlertState {
-  return {
-    id: row.id,
-    integrationId: row.integrationId,
-    serviceId: row.serviceId,
-    dedupKey: row.dedupKey,
-    status: row.status,
-    eventCount: row.eventCount,
-    firstSeenAt: row.firstSeenAt,
-    lastSeenAt: row.lastSeenAt,
-    firstEventId: row.firstEventId,
-    lastEventId: row.lastEventId,
-    acknowledgedAt: row.acknowledgedAt,
-    resolvedAt: row.resolvedAt,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
 }
 
 const snakeCase = (c: string) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);

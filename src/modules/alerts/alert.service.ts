@@ -24,6 +24,7 @@ import {
   type AlertState,
   type AlertTransition,
 } from './deduplication.ts';
+import { OpenAlertCache } from './open-alert-cache.ts';
 
 /** What one event did, for the pipeline's later stages. */
 export interface AlertChange {
@@ -85,24 +86,32 @@ function decodeCursor(cursor: string | undefined): string | null {
 export function createAlertService(deps: { store: Store; log: Logger }) {
   const { store, log } = deps;
   const db = store.db;
+  // SQLite has one process per file, so this process's pipeline is the only writer of alert
+  // state and may remember it (see OpenAlertCache). PostgreSQL replicas take turns.
+  const cache = store.sqlite === null ? null : new OpenAlertCache();
   return {
     /**
      * The pipeline's deduplication step: applies events in log order to the open alerts with
-     * the same integration and dedup key, writing each touched alert once.
+     * the same integration and dedup key, writing each touched alert once. Call `committed`
+     * once the transaction has committed.
      */
     async applyEvents(
       trx: Db,
       events: readonly EventRow[],
-    ): Promise<{ changes: AlertChange[]; changedIds: string[] }> {
-      const pairs = new Map<string, { integrationId: string; dedupKey: string }>();
-      for (const e of events)
-        pairs.set(alertKey(e.integrationId, e.dedupKey), {
-          integrationId: e.integrationId,
-          dedupKey: e.dedupKey,
-        });
+    ): Promise<{ changes: AlertChange[]; changedIds: string[]; committed: () => void }> {
       const stored = new Map<string, AlertState>();
-      for (const row of await findOpenAlerts(trx, store, [...pairs.values()]))
-        stored.set(alertKey(row.integrationId, row.dedupKey), row);
+      const missing = new Map<string, { integrationId: string; dedupKey: string }>();
+      for (const e of events) {
+        const key = alertKey(e.integrationId, e.dedupKey);
+        if (stored.has(key) || missing.has(key)) continue;
+        const known = cache?.get(key);
+        if (known === undefined)
+          missing.set(key, { integrationId: e.integrationId, dedupKey: e.dedupKey });
+        else stored.set(key, known);
+      }
+      if (missing.size > 0)
+        for (const row of await findOpenAlerts(trx, store, [...missing.values()]))
+          stored.set(alertKey(row.integrationId, row.dedupKey), row);
       // Ids from the receive time: alerts list in the order they were first seen.
       const result = deduplicateBatch(events, stored, (receivedAt) => uuidv7(receivedAt));
       const storedStatus = new Map<string, string>();
@@ -135,6 +144,7 @@ export function createAlertService(deps: { store: Store; log: Logger }) {
           transition: p.transition,
         })),
         changedIds: result.writes.map((w) => w.alert.id),
+        committed: () => cache?.remember(result.writes.map((w) => w.alert)),
       };
     },
 
