@@ -3,8 +3,12 @@ import type { SQLInputValue } from 'node:sqlite';
 import { insertRows, upsertRowsById } from '../../db/bulk.ts';
 import type { Db, Store } from '../../db/store.ts';
 import type { AlertEventsTable, AlertsTable } from '../../db/schema.ts';
-import { alertPayloadFields, type AlertState } from './deduplication.ts';
-import { alertControl, type AlertControl } from './open-alert-cache.ts';
+import {
+  alertControl,
+  alertPayloadFields,
+  type AlertControl,
+  type AlertState,
+} from './deduplication.ts';
 
 export type AlertRow = Selectable<AlertsTable>;
 

@@ -50,6 +50,29 @@ export interface AlertState extends Partial<AlertPayload> {
   updatedAt: number;
 }
 
+/** The columns deduplication decides on, without the payload. */
+export type AlertControl = Omit<AlertState, keyof AlertPayload>;
+
+/** A copy of an alert's control columns as a plain object of fixed shape. */
+export function alertControl(alert: AlertControl): AlertState {
+  return {
+    id: alert.id,
+    integrationId: alert.integrationId,
+    serviceId: alert.serviceId,
+    dedupKey: alert.dedupKey,
+    status: alert.status,
+    eventCount: alert.eventCount,
+    firstSeenAt: alert.firstSeenAt,
+    lastSeenAt: alert.lastSeenAt,
+    firstEventId: alert.firstEventId,
+    lastEventId: alert.lastEventId,
+    acknowledgedAt: alert.acknowledgedAt,
+    resolvedAt: alert.resolvedAt,
+    createdAt: alert.createdAt,
+    updatedAt: alert.updatedAt,
+  };
+}
+
 /** The event fields deduplication reads (a row of `alert_events`). */
 export interface EventFacts {
   id: number;

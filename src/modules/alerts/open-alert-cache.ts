@@ -1,27 +1,4 @@
-import { alertKey, type AlertPayload, type AlertState } from './deduplication.ts';
-
-/** The columns deduplication decides on, without the payload. */
-export type AlertControl = Omit<AlertState, keyof AlertPayload>;
-
-/** A copy of an alert's control columns as a plain object of fixed shape. */
-export function alertControl(alert: AlertControl): AlertState {
-  return {
-    id: alert.id,
-    integrationId: alert.integrationId,
-    serviceId: alert.serviceId,
-    dedupKey: alert.dedupKey,
-    status: alert.status,
-    eventCount: alert.eventCount,
-    firstSeenAt: alert.firstSeenAt,
-    lastSeenAt: alert.lastSeenAt,
-    firstEventId: alert.firstEventId,
-    lastEventId: alert.lastEventId,
-    acknowledgedAt: alert.acknowledgedAt,
-    resolvedAt: alert.resolvedAt,
-    createdAt: alert.createdAt,
-    updatedAt: alert.updatedAt,
-  };
-}
+import { alertControl, alertKey, type AlertState } from './deduplication.ts';
 
 /**
  * The open alerts the pipeline touched last, by integration and dedup key, as committed. A
@@ -64,10 +41,5 @@ export class OpenAlertCache {
       if (this.#entries.size <= this.#maxEntries) break;
       this.#entries.delete(key);
     }
-  }
-
-  /** Forgets everything (a batch failed after reading from it, say). */
-  clear(): void {
-    this.#entries.clear();
   }
 }
