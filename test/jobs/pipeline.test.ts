@@ -127,5 +127,44 @@ for (const engine of engines) {
       );
       await pipeline.stop();
     });
+
+    it('keeps no hand-over it cannot use yet: a pipeline behind reads the log instead', async () => {
+      const { store } = handle;
+      const clock = new ManualClock(Date.UTC(2026, 10, 22, 10));
+      const seen: string[] = [];
+      const pipeline = new Pipeline({
+        store,
+        clock,
+        log,
+        owner: 'test',
+        handler: (_trx, events) => {
+          seen.push(...events.map((e) => e.dedupKey));
+          return Promise.resolve(undefined);
+        },
+      });
+      await pipeline.drain();
+      const appender = createIntakeAppender(store);
+      const append = async (key: string) =>
+        (await appender.append([record(key, clock.now())], clock.now())).events;
+
+      // The pipeline has not taken 'behind' yet, so 'ahead' cannot be its next batch: held,
+      // it would wait in memory until the pipeline had read its way up to it.
+      await append('behind');
+      const ahead = await append('ahead');
+      if (ahead !== null) pipeline.offer(ahead);
+      assert.equal(pipeline.heldEvents, 0);
+      assert.equal(await pipeline.drain(), 2);
+
+      // Caught up: the next events are kept and used.
+      const next = await append('next');
+      if (next !== null) {
+        pipeline.offer(next);
+        assert.equal(pipeline.heldEvents, 1);
+      }
+      assert.equal(await pipeline.drain(), 1);
+      assert.equal(pipeline.heldEvents, 0);
+      assert.deepEqual(seen, ['behind', 'ahead', 'next']);
+      await pipeline.stop();
+    });
   });
 }

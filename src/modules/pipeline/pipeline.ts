@@ -78,6 +78,8 @@ export class Pipeline {
    * batch takes them from here instead of reading them back from the log (see offer()).
    */
   #recent: EventRow[] = [];
+  /** The id of the last event of the latest batch taken (undefined before the first). */
+  #taken: number | undefined;
 
   constructor(options: PipelineOptions) {
     this.#o = {
@@ -122,14 +124,29 @@ export class Pipeline {
    * Hands over events just committed to the log by this process, in id order. A batch uses
    * them only when they continue exactly where the cursor stands, so they can never stand in
    * for events another writer put in between (a gap sends the batch back to reading the log).
+   *
+   * Only events the pipeline can take next are kept: ones continuing the hand-over, or the
+   * very next after the last batch taken. A pipeline behind (a storm, a backlog) reads the log
+   * until it catches up. What it cannot use yet was kept, up to 4 batches, only to be dropped
+   * unused once the hand-over overflowed, after living long enough to reach the old
+   * generation, where garbage is the dearest to collect.
    */
   offer(events: readonly EventRow[]): void {
-    if (events.length === 0) return;
+    const first = events[0];
+    if (first === undefined) return;
     const last = this.#recent[this.#recent.length - 1];
-    if (last === undefined || last.id + 1 !== events[0]?.id) this.#recent = [];
+    if (last === undefined || last.id + 1 !== first.id) {
+      this.#recent = [];
+      if (this.#taken !== undefined && first.id !== this.#taken + 1) return;
+    }
     for (const event of events) this.#recent.push(event);
     // A pipeline far behind (or not running here) reads the log; the memory is not kept.
     if (this.#recent.length > this.#o.maxBatch * 4) this.#recent = [];
+  }
+
+  /** Events kept from the hand-over, not yet processed. */
+  get heldEvents(): number {
+    return this.#recent.length;
   }
 
   /** The events after `position` from the hand-over, when it holds the very next one. */
@@ -238,9 +255,13 @@ export class Pipeline {
         const events =
           this.#takeRecent(position, limit) ??
           (await readEventsAfter(trx, position, limit, store.sqlite));
-        if (events.length === 0) return;
-        after = await handler(trx, events, now);
+        if (events.length === 0) {
+          this.#taken = position;
+          return;
+        }
         const last = events[events.length - 1] as EventRow;
+        this.#taken = last.id;
+        after = await handler(trx, events, now);
         if (!(await advanceCursor(trx, name, owner, last.id, now))) throw new LeaseLost();
         count = events.length;
       });
