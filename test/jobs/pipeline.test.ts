@@ -60,12 +60,10 @@ for (const engine of engines) {
     });
     after(() => handle.close());
 
-    it('processes every event once, in log order, whether handed over or read back, across gaps', async () => {
-      const { store } = handle;
-      const clock = new ManualClock(Date.UTC(2026, 10, 22, 9));
-      const seen: EventRow[] = [];
-      const pipeline = new Pipeline({
-        store,
+    /** A pipeline on the test store that records every event it processes in `seen`. */
+    function recordingPipeline(clock: ManualClock, seen: EventRow[]): Pipeline {
+      return new Pipeline({
+        store: handle.store,
         clock,
         log,
         owner: 'test',
@@ -74,6 +72,13 @@ for (const engine of engines) {
           return Promise.resolve(undefined);
         },
       });
+    }
+
+    it('processes every event once, in log order, whether handed over or read back, across gaps', async () => {
+      const { store } = handle;
+      const clock = new ManualClock(Date.UTC(2026, 10, 22, 9));
+      const seen: EventRow[] = [];
+      const pipeline = recordingPipeline(clock, seen);
       await pipeline.drain();
       const appender = createIntakeAppender(store);
       const append = async (keys: string[]) => {
@@ -131,17 +136,8 @@ for (const engine of engines) {
     it('keeps no hand-over it cannot use yet: a pipeline behind reads the log instead', async () => {
       const { store } = handle;
       const clock = new ManualClock(Date.UTC(2026, 10, 22, 10));
-      const seen: string[] = [];
-      const pipeline = new Pipeline({
-        store,
-        clock,
-        log,
-        owner: 'test',
-        handler: (_trx, events) => {
-          seen.push(...events.map((e) => e.dedupKey));
-          return Promise.resolve(undefined);
-        },
-      });
+      const seen: EventRow[] = [];
+      const pipeline = recordingPipeline(clock, seen);
       await pipeline.drain();
       const appender = createIntakeAppender(store);
       const append = async (key: string) =>
@@ -163,7 +159,10 @@ for (const engine of engines) {
       }
       assert.equal(await pipeline.drain(), 1);
       assert.equal(pipeline.heldEvents, 0);
-      assert.deepEqual(seen, ['behind', 'ahead', 'next']);
+      assert.deepEqual(
+        seen.map((e) => e.dedupKey),
+        ['behind', 'ahead', 'next'],
+      );
       await pipeline.stop();
     });
   });
