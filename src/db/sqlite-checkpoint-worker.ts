@@ -41,6 +41,11 @@ parentPort?.on('message', (message) => {
     parentPort?.postMessage('done');
     return;
   }
+  if (message === 'skip') {
+    // The main thread could not hold its connection this time; ask again after a later round.
+    waitingForQuiet = false;
+    return;
+  }
   if (message !== 'stop') return;
   clearInterval(timer);
   try {

@@ -51,8 +51,12 @@ export class SqliteCheckpointer {
       },
     });
     this.#worker.on('message', (message) => {
-      // The connection may be closing (shutdown): then there is nothing to hold.
-      if (message === 'quiet?') this.#grantQuiet().catch(() => undefined);
+      // The connection may be closing (shutdown): then there is nothing to hold, and the
+      // worker is told so, or it would wait for the answer and never checkpoint again.
+      if (message === 'quiet?')
+        this.#grantQuiet().catch(() => {
+          if (!this.#stopped) this.#worker.postMessage('skip');
+        });
       else if (message === 'done') this.#endQuiet();
     });
     this.#worker.on('error', (error: Error) => {
