@@ -71,7 +71,11 @@ export function memory(pid: number): { rssMb: number; peakMb: number } {
 }
 
 /** The Node flags `npm start` gives the server (package.json), so the benchmarks measure the same. */
-export const serverNodeFlags = ['--max-semi-space-size=16', '--no-decommit-pooled-pages'];
+export const serverNodeFlags = [
+  '--max-semi-space-size=16',
+  '--no-decommit-pooled-pages',
+  '--expose-gc',
+];
 
 export async function startSteady(
   databaseUrl: string,
@@ -105,7 +109,10 @@ export async function startSteady(
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`steady exited with ${code}`)));
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      const address = (JSON.parse(line) as { address?: string }).address;
+      const entry = JSON.parse(line) as { address?: string; msg?: string };
+      // The server's own account of giving memory back (see memory-trim.ts).
+      if (entry.msg?.startsWith('memory:') === true) log(`steady: ${line}`);
+      const address = entry.address;
       if (address !== undefined) resolve(address);
     });
   });

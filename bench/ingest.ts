@@ -12,7 +12,8 @@
 // alerts/s for Alertmanager-format requests of 1, 10 and 100 alerts and for single PagerDuty
 // events, p50/p99/max latency (a stall of a second shows in max long before it moves p99),
 // the Steady ÷ Alertmanager ratio, p99 at 80% of the peak single-event rate, pipeline
-// catch-up, and peak RSS (with --million: RSS after 1,000,000 alerts).
+// catch-up, and peak RSS (with --million: RSS right after 1,000,000 alerts, and once Steady has
+// given memory back after the storm).
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -318,8 +319,20 @@ async function benchSteady(
     extra.push(
       `Steady heap: used ${Math.round((await metric(url, 'nodejs_heap_used_bytes')) / 1048576)} MB of ${Math.round((await metric(url, 'nodejs_heap_total_bytes')) / 1048576)} MB, external ${Math.round((await metric(url, 'nodejs_external_memory_bytes')) / 1048576)} MB`,
     );
+    // Once intake and the pipeline have been quiet for two readings, Steady gives memory back
+    // (memory-trim.ts). The counter is absent from /metrics until the first trim.
+    const trims = async () => {
+      const n = await metric(url, 'steady_memory_trims_total');
+      return Number.isNaN(n) ? 0 : n;
+    };
+    const trimsBefore = await trims();
+    const quietSince = performance.now();
+    while (performance.now() - quietSince < 20_000 && (await trims()) === trimsBefore)
+      await new Promise((r) => setTimeout(r, 500));
     const mem = memory(pid);
-    extra.push(`Steady memory: RSS now ${mem.rssMb} MB, peak ${mem.peakMb} MB`);
+    extra.push(
+      `Steady memory: RSS ${mem.rssMb} MB once intake was quiet for ${((performance.now() - quietSince) / 1000).toFixed(0)} s (trims so far: ${await trims()}), peak ${mem.peakMb} MB`,
+    );
   } finally {
     await store.close();
     child.kill('SIGTERM');

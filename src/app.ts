@@ -30,6 +30,7 @@ import {
   registerHttpMetrics,
   registerProcessMetrics,
 } from './platform/metrics.ts';
+import { exposedCollector, startMemoryTrimmer } from './platform/memory-trim.ts';
 import { registerSecurityHeaders } from './platform/security-headers.ts';
 import { StaticAssets } from './platform/static-assets.ts';
 import { parseStrictJson } from './platform/strict-json.ts';
@@ -222,6 +223,11 @@ async function assemble(
   registerWebApp(app, config);
 
   let started = false;
+  const memoryTrims = metrics.counter(
+    'steady_memory_trims_total',
+    'Times Steady gave memory back after a storm (see platform/memory-trim.ts).',
+  );
+  let trimmer: { stop: () => void } | undefined;
   app.decorate('steady', {
     ctx,
     accounts: modules.accounts,
@@ -243,12 +249,20 @@ async function assemble(
       await modules.intake.start();
       await modules.pipeline.start();
       await scheduler.start();
+      trimmer = startMemoryTrimmer({
+        collect: exposedCollector(),
+        eventsHandled: () =>
+          modules.intake.writer.committedEvents + modules.pipeline.processedEvents,
+        log: ctx.log,
+        trims: memoryTrims,
+      });
     },
   } satisfies Steady);
 
   // Shutdown order: requests have finished (Fastify closes the server first); then flush the
   // intake log, stop the pipeline and the scheduler (handing back leases), close the database.
   app.addHook('onClose', async () => {
+    trimmer?.stop();
     await modules.intake.writer.close();
     await modules.pipeline.stop();
     modules.alerts.feed.stop();

@@ -56,6 +56,7 @@ export class IntakeWriter {
   #scheduled = false;
   #closed = false;
   #lastCommitAt = -Infinity;
+  #committedEvents = 0;
 
   constructor(options: IntakeWriterOptions) {
     this.#options = { maxBatchEvents: 5000, maxPendingEvents: 50_000, ...options };
@@ -64,6 +65,11 @@ export class IntakeWriter {
   /** True when a batch was committed in the last 100 ms (a storm is on). */
   get isBusy(): boolean {
     return performance.now() - this.#lastCommitAt < 100;
+  }
+
+  /** Events committed since the writer started (a running total). */
+  get committedEvents(): number {
+    return this.#committedEvents;
   }
 
   /** Events waiting to be committed (for /metrics and back-pressure). */
@@ -148,6 +154,7 @@ export class IntakeWriter {
         clock.now(),
       );
       this.#lastCommitAt = performance.now();
+      this.#committedEvents += events;
       commitSeconds?.observe({}, (performance.now() - started) / 1000);
       batchEvents?.observe({}, events);
       batch.forEach((p, i) => p.resolve(stored[i] === false ? 'duplicate' : 'stored'));

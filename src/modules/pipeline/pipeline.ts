@@ -78,6 +78,7 @@ export class Pipeline {
    * batch takes them from here instead of reading them back from the log (see offer()).
    */
   #recent: EventRow[] = [];
+  #processedEvents = 0;
   /** The id of the last event of the latest batch taken (undefined before the first). */
   #taken: number | undefined;
 
@@ -142,6 +143,11 @@ export class Pipeline {
     for (const event of events) this.#recent.push(event);
     // A pipeline far behind (or not running here) reads the log; the memory is not kept.
     if (this.#recent.length > this.#o.maxBatch * 4) this.#recent = [];
+  }
+
+  /** Events this process has processed since it started (a running total). */
+  get processedEvents(): number {
+    return this.#processedEvents;
   }
 
   /** Events kept from the hand-over, not yet processed. */
@@ -270,6 +276,7 @@ export class Pipeline {
       throw error;
     }
     if (count > 0) {
+      this.#processedEvents += count;
       this.#o.processed?.inc({}, count);
       after?.();
     }
