@@ -320,7 +320,8 @@ async function benchSteady(
       `Steady heap: used ${Math.round((await metric(url, 'nodejs_heap_used_bytes')) / 1048576)} MB of ${Math.round((await metric(url, 'nodejs_heap_total_bytes')) / 1048576)} MB, external ${Math.round((await metric(url, 'nodejs_external_memory_bytes')) / 1048576)} MB`,
     );
     // Once intake and the pipeline have been quiet for two readings, Steady gives memory back
-    // (memory-trim.ts). The counter is absent from /metrics until the first trim.
+    // (memory-trim.ts): wait up to 20 s for the next trim. The counter is absent from /metrics
+    // until the first.
     const trims = async () => {
       const n = await metric(url, 'steady_memory_trims_total');
       return Number.isNaN(n) ? 0 : n;
@@ -331,7 +332,7 @@ async function benchSteady(
       await new Promise((r) => setTimeout(r, 500));
     const mem = memory(pid);
     extra.push(
-      `Steady memory: RSS ${mem.rssMb} MB once intake was quiet for ${((performance.now() - quietSince) / 1000).toFixed(0)} s (trims so far: ${await trims()}), peak ${mem.peakMb} MB`,
+      `Steady memory: RSS ${mem.rssMb} MB ${((performance.now() - quietSince) / 1000).toFixed(0)} s after the pipeline caught up (trims so far: ${await trims()}), peak ${mem.peakMb} MB`,
     );
   } finally {
     await store.close();
