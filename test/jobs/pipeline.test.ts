@@ -61,12 +61,17 @@ for (const engine of engines) {
     after(() => handle.close());
 
     /** A pipeline on the test store that records every event it processes in `seen`. */
-    function recordingPipeline(clock: ManualClock, seen: EventRow[]): Pipeline {
+    function recordingPipeline(
+      clock: ManualClock,
+      seen: EventRow[],
+      maxHeldEvents?: number,
+    ): Pipeline {
       return new Pipeline({
         store: handle.store,
         clock,
         log,
         owner: 'test',
+        ...(maxHeldEvents === undefined ? {} : { maxHeldEvents }),
         handler: (_trx, events) => {
           seen.push(...events);
           return Promise.resolve(undefined);
@@ -133,35 +138,48 @@ for (const engine of engines) {
       await pipeline.stop();
     });
 
-    it('keeps no hand-over it cannot use yet: a pipeline behind reads the log instead', async () => {
+    it('holds the log tail for a pipeline a little behind, reading only the gap; nothing for one far behind', async () => {
       const { store } = handle;
       const clock = new ManualClock(Date.UTC(2026, 10, 22, 10));
       const seen: EventRow[] = [];
-      const pipeline = recordingPipeline(clock, seen);
+      // Holds at most 4 events, so a tail is started only within 2 of the cursor.
+      const pipeline = recordingPipeline(clock, seen, 4);
       await pipeline.drain();
       const appender = createIntakeAppender(store);
-      const append = async (key: string) =>
-        (await appender.append([record(key, clock.now())], clock.now())).events;
+      const append = async (...keys: string[]) =>
+        (
+          await appender.append(
+            keys.map((k) => record(k, clock.now())),
+            clock.now(),
+          )
+        ).events;
 
-      // The pipeline has not taken 'behind' yet, so 'ahead' cannot be its next batch: held,
-      // it would wait in memory until the pipeline had read its way up to it.
+      // One event behind ('behind' was never handed over): 'ahead' is held, and the batch
+      // reads 'behind' from the log, then takes the very objects handed over.
       await append('behind');
-      const ahead = await append('ahead');
-      if (ahead !== null) pipeline.offer(ahead);
-      assert.equal(pipeline.heldEvents, 0);
-      assert.equal(await pipeline.drain(), 2);
-
-      // Caught up: the next events are kept and used.
-      const next = await append('next');
-      if (next !== null) {
-        pipeline.offer(next);
-        assert.equal(pipeline.heldEvents, 1);
+      const ahead = await append('ahead', 'ahead-2');
+      if (ahead !== null) {
+        pipeline.offer(ahead);
+        assert.equal(pipeline.heldEvents, 2);
       }
-      assert.equal(await pipeline.drain(), 1);
+      assert.equal(await pipeline.drain(), 3);
+      if (ahead !== null) {
+        assert.equal(seen[1], ahead[0]);
+        assert.equal(seen[2], ahead[1]);
+      }
       assert.equal(pipeline.heldEvents, 0);
+
+      // Three behind: more than half the capacity, so nothing is held; the log has it all.
+      await append('far-1', 'far-2', 'far-3');
+      const far = await append('far-ahead');
+      if (far !== null) pipeline.offer(far);
+      assert.equal(pipeline.heldEvents, 0);
+      assert.equal(await pipeline.drain(), 4);
+      if (far !== null) assert.notEqual(seen[6], far[0]);
+
       assert.deepEqual(
         seen.map((e) => e.dedupKey),
-        ['behind', 'ahead', 'next'],
+        ['behind', 'ahead', 'ahead-2', 'far-1', 'far-2', 'far-3', 'far-ahead'],
       );
       await pipeline.stop();
     });

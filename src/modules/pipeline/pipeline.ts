@@ -2,6 +2,7 @@ import type { Db, Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Counter } from '../../platform/metrics.ts';
+import { BatchPacer, type BatchPacerOptions } from './batch-pacer.ts';
 import {
   advanceCursor,
   claimCursor,
@@ -27,21 +28,17 @@ export interface PipelineOptions {
   log: Logger;
   owner: string;
   handler: BatchHandler;
-  /** True while intake is committing new events (the pipeline then takes only its share). */
+  /** True while intake is committing new events (a storm: the pipeline then paces itself). */
   isInputBusy?: () => boolean;
   name?: string;
+  /** How batches are sized and spaced (see BatchPacer); defaults suit a single process. */
+  pacing?: Partial<Omit<BatchPacerOptions, 'pollMs'>>;
   /**
-   * Most events in one batch. SQLite work is synchronous, so this bounds how long requests
-   * can wait behind a batch (about 1,500 × 15 µs ≈ 25 ms).
+   * Most events kept from the hand-over (events just committed, waiting for the next batch).
+   * A storm's window of events must fit, or the batch reads them back from the log instead,
+   * which costs several times more per event.
    */
-  maxBatch?: number;
-  /** Share of the process the pipeline takes while intake is busy (0–1). */
-  busyShare?: number;
-  /**
-   * Shortest pause between batches while intake is busy. A batch has a fixed cost (~1.5 ms:
-   * cursor, reads, commit); gathering events for this long keeps that cost small per event.
-   */
-  minBusyPauseMs?: number;
+  maxHeldEvents?: number;
   leaseMs?: number;
   pollMs?: number;
   processed?: Counter;
@@ -56,16 +53,17 @@ class LeaseLost extends Error {}
  * nothing twice (the cursor moves with the effects). One process holds the cursor at a time
  * through a lease; another takes over when the lease expires.
  *
- * Scheduling: an idle pipeline starts at once when events arrive. While intake is busy (a
- * storm), the pipeline takes `busyShare` of the process: each batch (at most `maxBatch`
- * events) is followed by a pause in proportion to its duration (at least `minBusyPauseMs`),
- * during which events gather into the next batch (an alert touched by many events in a batch
- * is written once). A full batch while busy still waits its pause, so a backlog is worked
- * down at `busyShare` of the CPU and at full speed once intake calms down. Lag is visible in /metrics and is caught up
- * at full speed once intake calms down.
+ * Scheduling (BatchPacer): an idle pipeline starts at once when events arrive. During a
+ * storm (intake busy) a pipeline that has caught up lets events gather for a window (half a
+ * second) before the next batch, so an alert touched by many events is written once per
+ * window rather than once per event; one with a backlog takes a set share of the process
+ * until it has caught up. Batches are sized to a time budget, since SQLite work is
+ * synchronous and requests wait behind it. Lag is visible in /metrics.
  */
 export class Pipeline {
-  readonly #o: Required<Omit<PipelineOptions, 'processed'>> & Pick<PipelineOptions, 'processed'>;
+  readonly #o: Required<Omit<PipelineOptions, 'processed' | 'pacing'>> &
+    Pick<PipelineOptions, 'processed'>;
+  readonly #pacer: BatchPacer;
   #running: Promise<number> | null = null;
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
@@ -83,16 +81,25 @@ export class Pipeline {
   #taken: number | undefined;
 
   constructor(options: PipelineOptions) {
+    const { pacing, ...rest } = options;
     this.#o = {
       name: 'main',
-      maxBatch: 1500,
-      busyShare: 0.5,
-      minBusyPauseMs: 100,
+      maxHeldEvents: 30_000,
       leaseMs: 10_000,
       pollMs: 1000,
       isInputBusy: () => false,
-      ...options,
+      ...rest,
     };
+    this.#pacer = new BatchPacer({
+      budgetMs: 25,
+      initialBatch: 1500,
+      minBatch: 100,
+      maxBatch: 20_000,
+      busyShare: 0.25,
+      busyWindowMs: 500,
+      ...pacing,
+      pollMs: this.#o.pollMs,
+    });
   }
 
   /** The cursor's name (for lag measurements). */
@@ -123,14 +130,14 @@ export class Pipeline {
 
   /**
    * Hands over events just committed to the log by this process, in id order. A batch uses
-   * them only when they continue exactly where the cursor stands, so they can never stand in
-   * for events another writer put in between (a gap sends the batch back to reading the log).
+   * them only where they continue exactly from what it read, so they can never stand in for
+   * events another writer put in between (that gap is read from the log).
    *
-   * Only events the pipeline can take next are kept: ones continuing the hand-over, or the
-   * very next after the last batch taken. A pipeline behind (a storm, a backlog) reads the log
-   * until it catches up. What it cannot use yet was kept, up to 4 batches, only to be dropped
-   * unused once the hand-over overflowed, after living long enough to reach the old
-   * generation, where garbage is the dearest to collect.
+   * Held events form one run of consecutive ids, the tail of the log. A pipeline a little
+   * behind (a storm, events from another writer) keeps the tail and reads only the gap before
+   * it; a pipeline further behind than half the hand-over's capacity reads the log until it
+   * catches up, and nothing is held for it meanwhile: events it could not use for a long time
+   * would only grow old in memory, where garbage is the dearest to collect.
    */
   offer(events: readonly EventRow[]): void {
     const first = events[0];
@@ -138,11 +145,12 @@ export class Pipeline {
     const last = this.#recent[this.#recent.length - 1];
     if (last === undefined || last.id + 1 !== first.id) {
       this.#recent = [];
-      if (this.#taken !== undefined && first.id !== this.#taken + 1) return;
+      const behind = this.#taken === undefined ? 0 : first.id - this.#taken - 1;
+      if (behind > this.#o.maxHeldEvents / 2) return;
     }
     for (const event of events) this.#recent.push(event);
     // A pipeline far behind (or not running here) reads the log; the memory is not kept.
-    if (this.#recent.length > this.#o.maxBatch * 4) this.#recent = [];
+    if (this.#recent.length > this.#o.maxHeldEvents) this.#recent = [];
   }
 
   /** Events this process has processed since it started (a running total). */
@@ -168,8 +176,28 @@ export class Pipeline {
     return (taken[taken.length - 1] as EventRow).id === position + taken.length ? taken : null;
   }
 
+  /**
+   * The next events after `position`: from the hand-over when it holds the very next one;
+   * when it starts a little further on, the gap read from the log and then the hand-over;
+   * otherwise read from the log.
+   */
+  async #nextEvents(trx: Db, position: number, limit: number): Promise<EventRow[]> {
+    const held = this.#takeRecent(position, limit);
+    if (held !== null) return held;
+    const sqlite = this.#o.store.sqlite;
+    const first = this.#recent[0];
+    const gap = first === undefined ? 0 : first.id - position - 1;
+    if (first === undefined || gap <= 0 || gap >= limit)
+      return readEventsAfter(trx, position, limit, sqlite);
+    const read = await readEventsAfter(trx, position, gap, sqlite);
+    // Ids with a hole in them (a rolled-back append elsewhere): the read alone is the batch.
+    if (read.length !== gap || read[gap - 1]?.id !== first.id - 1) return read;
+    const rest = this.#takeRecent(first.id - 1, limit - gap);
+    return rest === null ? read : read.concat(rest);
+  }
+
   /** Processes one batch. Returns the number of events processed (0: nothing to do, or not the leader). */
-  async runOnce(limit: number = this.#o.maxBatch): Promise<number> {
+  async runOnce(limit: number = this.#pacer.limit): Promise<number> {
     if (this.#running !== null) return this.#running;
     this.#running = this.#runOnce(limit).finally(() => {
       this.#running = null;
@@ -227,24 +255,22 @@ export class Pipeline {
 
   async #loop(): Promise<void> {
     const started = performance.now();
+    const limit = this.#pacer.limit;
     let processed = 0;
     try {
-      processed = await this.runOnce();
+      processed = await this.runOnce(limit);
     } catch (error) {
       this.#o.log.warn({ err: error }, 'pipeline: a batch failed; it will be retried');
     }
     if (this.#stopping) return;
-    const tookMs = performance.now() - started;
-    if (processed === 0) {
-      this.#runAfter(this.#o.pollMs, false);
-      return;
-    }
-    if (!this.#o.isInputBusy()) {
-      this.#runSoon();
-      return;
-    }
-    const share = this.#o.busyShare;
-    this.#runAfter(Math.max(this.#o.minBusyPauseMs, (tookMs * (1 - share)) / share), true);
+    const next = this.#pacer.after({
+      processed,
+      limit,
+      tookMs: performance.now() - started,
+      inputBusy: this.#o.isInputBusy(),
+    });
+    if (next.kind === 'now') this.#runSoon();
+    else this.#runAfter(next.ms, next.kind === 'pause');
   }
 
   async #runOnce(limit: number): Promise<number> {
@@ -258,9 +284,7 @@ export class Pipeline {
       await store.relaxedTransaction(async (trx) => {
         const position = await claimCursor(trx, name, owner, now, now + leaseMs);
         if (position === undefined) return;
-        const events =
-          this.#takeRecent(position, limit) ??
-          (await readEventsAfter(trx, position, limit, store.sqlite));
+        const events = await this.#nextEvents(trx, position, limit);
         if (events.length === 0) {
           this.#taken = position;
           return;

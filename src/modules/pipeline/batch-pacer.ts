@@ -1,0 +1,80 @@
+export interface BatchPacerOptions {
+  /** Target time of one batch, in ms: SQLite work is synchronous, and requests wait behind it. */
+  budgetMs: number;
+  /** The first batch limit, before any batch has been timed. */
+  initialBatch: number;
+  /** Smallest and largest batch limit, whatever the timings say. */
+  minBatch: number;
+  maxBatch: number;
+  /** Share of the process the pipeline takes while working down a backlog during a storm (0–1). */
+  busyShare: number;
+  /**
+   * While intake is busy and the pipeline has caught up: how long events gather before the
+   * next batch. An alert touched by many events in one batch is written once, so a longer
+   * window makes a storm cheaper; it is also how late a storm's new incidents open.
+   */
+  busyWindowMs: number;
+  /** Wait before looking again when there was nothing to do. */
+  pollMs: number;
+}
+
+/**
+ * When to run the next batch: at once; after `ms` unless events arrive first (poll); or after
+ * `ms` whatever arrives (pause: events gather, or the pipeline keeps to its share).
+ */
+export type NextBatch = { kind: 'now' } | { kind: 'poll' | 'pause'; ms: number };
+
+/**
+ * Paces the pipeline: how many events the next batch takes and when it runs. Pure (timings
+ * come in as arguments), so the policy is tested apart from the database.
+ *
+ * Batch size: the cost of a batch is a fixed part (cursor, commit) plus a part per event that
+ * differs a lot between events handed over in memory and events read back from the log, and
+ * falls as a batch grows (an alert touched many times is written once). So no fixed count
+ * keeps a batch near its time budget: after each batch that used its whole limit, the limit
+ * is scaled by budget ÷ time taken (at most doubling), which settles where the batch takes
+ * the budget; a batch over budget shrinks it whether or not it was full.
+ *
+ * Timing: idle, a batch runs as soon as events arrive. During a storm (intake busy) a
+ * pipeline that has caught up waits `busyWindowMs` for events to gather; one with a backlog
+ * (its batch was full) pauses only in proportion to the batch's time, taking `busyShare` of
+ * the process until it has caught up. Once intake is quiet it runs back to back.
+ */
+export class BatchPacer {
+  readonly #o: BatchPacerOptions;
+  #limit: number;
+
+  constructor(options: BatchPacerOptions) {
+    this.#o = options;
+    this.#limit = this.#clamp(options.initialBatch);
+  }
+
+  /** Most events the next batch takes. */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** Records a batch (`limit` is what it was allowed) and says when to run the next. */
+  after(batch: {
+    processed: number;
+    limit: number;
+    tookMs: number;
+    inputBusy: boolean;
+  }): NextBatch {
+    const { processed, limit, tookMs, inputBusy } = batch;
+    if (processed === 0) return { kind: 'poll', ms: this.#o.pollMs };
+    const full = processed >= limit;
+    const scale = this.#o.budgetMs / Math.max(tookMs, 0.001);
+    if (full) this.#limit = this.#clamp(Math.round(limit * Math.min(2, scale)));
+    else if (scale < 1)
+      this.#limit = this.#clamp(Math.min(this.#limit, Math.round(processed * scale)));
+    if (!inputBusy) return { kind: 'now' };
+    if (!full) return { kind: 'pause', ms: this.#o.busyWindowMs };
+    const share = this.#o.busyShare;
+    return { kind: 'pause', ms: (tookMs * (1 - share)) / share };
+  }
+
+  #clamp(n: number): number {
+    return Math.min(this.#o.maxBatch, Math.max(this.#o.minBatch, n));
+  }
+}
