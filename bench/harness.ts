@@ -70,12 +70,17 @@ export function memory(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
 }
 
-/** The Node flags `npm start` gives the server (package.json), so the benchmarks measure the same. */
+/**
+ * The Node flags and environment `npm start` gives the server (package.json), so the
+ * benchmarks measure the same.
+ */
 export const serverNodeFlags = [
   '--max-semi-space-size=16',
   '--no-decommit-pooled-pages',
   '--expose-gc',
 ];
+
+export const serverEnvironment = { MALLOC_ARENA_MAX: '2' };
 
 export async function startSteady(
   databaseUrl: string,
@@ -103,6 +108,7 @@ export async function startSteady(
       STEADY_DATABASE_URL: databaseUrl,
       STEADY_LOG_LEVEL: 'info',
       STEADY_DATABASE_POOL_MAX: '10',
+      ...serverEnvironment,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
