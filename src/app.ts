@@ -296,9 +296,9 @@ function createModules(ctx: ModuleContext, owner: string) {
   const incidents = createIncidentsModule(ctx, {
     serviceExists: (id) => services.services.exists(id),
   });
-  let intakeBusy = () => false;
+  let intakeRate = () => 0;
   const pipeline = new Pipeline({
-    isInputBusy: () => intakeBusy(),
+    inputRate: () => intakeRate(),
     store,
     clock,
     log: ctx.log,
@@ -335,7 +335,7 @@ function createModules(ctx: ModuleContext, owner: string) {
       pipeline.wake();
     },
   });
-  intakeBusy = () => intake.writer.isBusy;
+  intakeRate = () => intake.writer.eventsLastSecond;
   return { accounts, audit, services, integrations, alerts, incidents, pipeline, intake };
 }
 

@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Histogram } from '../../platform/metrics.ts';
+import { RecentCount } from '../../platform/recent-count.ts';
 import type { EventRow } from '../pipeline/index.ts';
 import type { IntakeAppender, IntakeRecord } from './event-log.repository.ts';
 
@@ -55,16 +56,17 @@ export class IntakeWriter {
   #flushing: Promise<void> | null = null;
   #scheduled = false;
   #closed = false;
-  #lastCommitAt = -Infinity;
   #committedEvents = 0;
+  /** Events committed per tenth of a second, over the last second (a ring indexed by time). */
+  readonly #recentCommits = new RecentCount(10, 100);
 
   constructor(options: IntakeWriterOptions) {
     this.#options = { maxBatchEvents: 5000, maxPendingEvents: 50_000, ...options };
   }
 
-  /** True when a batch was committed in the last 100 ms (a storm is on). */
-  get isBusy(): boolean {
-    return performance.now() - this.#lastCommitAt < 100;
+  /** Events committed in the last second (how hard alerts are arriving right now). */
+  get eventsLastSecond(): number {
+    return this.#recentCommits.total(performance.now());
   }
 
   /** Events committed since the writer started (a running total). */
@@ -153,7 +155,7 @@ export class IntakeWriter {
         batch.map((p) => p.record),
         clock.now(),
       );
-      this.#lastCommitAt = performance.now();
+      this.#recentCommits.add(performance.now(), events);
       this.#committedEvents += events;
       commitSeconds?.observe({}, (performance.now() - started) / 1000);
       batchEvents?.observe({}, events);

@@ -9,6 +9,7 @@ const options: BatchPacerOptions = {
   maxBatch: 20_000,
   busyShare: 0.5,
   busyWindowMs: 500,
+  stormRate: 200,
   pollMs: 1000,
 };
 
@@ -22,7 +23,7 @@ function settle(pacer: BatchPacer, fixedMs: number, perEventMs: number, rounds: 
       processed: limit,
       limit,
       tookMs: fixedMs + perEventMs * limit,
-      inputBusy: true,
+      inputRate: 5000,
     });
   }
   return limits;
@@ -46,7 +47,7 @@ describe('batch pacer', () => {
     assert.ok(last > 1600 && last < 1900, `limit ${last}`);
     // A pathological batch (a long GC, a slow disk) never takes the limit below the floor,
     // and very cheap events never take it past the ceiling.
-    pacer.after({ processed: last, limit: last, tookMs: 10_000, inputBusy: false });
+    pacer.after({ processed: last, limit: last, tookMs: 10_000, inputRate: 0 });
     assert.equal(pacer.limit, options.minBatch);
     settle(pacer, 0, 0.00001, 20);
     assert.equal(pacer.limit, options.maxBatch);
@@ -54,39 +55,43 @@ describe('batch pacer', () => {
 
   it('a batch that was not full keeps its limit unless it ran over budget', () => {
     const pacer = new BatchPacer(options);
-    pacer.after({ processed: 200, limit: 1500, tookMs: 2, inputBusy: false });
+    pacer.after({ processed: 200, limit: 1500, tookMs: 2, inputRate: 0 });
     assert.equal(pacer.limit, 1500, 'a small quick batch says nothing about a full one');
-    pacer.after({ processed: 1000, limit: 1500, tookMs: 50, inputBusy: false });
+    pacer.after({ processed: 1000, limit: 1500, tookMs: 50, inputRate: 0 });
     assert.equal(pacer.limit, 500, 'scaled from what the batch held, not from its limit');
   });
 
   it('idle or quiet: polls when there was nothing, runs back to back otherwise', () => {
     const pacer = new BatchPacer(options);
-    assert.deepEqual(pacer.after({ processed: 0, limit: 1500, tookMs: 1, inputBusy: true }), {
+    assert.deepEqual(pacer.after({ processed: 0, limit: 1500, tookMs: 1, inputRate: 5000 }), {
       kind: 'poll',
       ms: 1000,
     });
-    assert.deepEqual(pacer.after({ processed: 1500, limit: 1500, tookMs: 20, inputBusy: false }), {
+    assert.deepEqual(pacer.after({ processed: 1500, limit: 1500, tookMs: 20, inputRate: 0 }), {
       kind: 'now',
     });
-    assert.deepEqual(pacer.after({ processed: 10, limit: 3000, tookMs: 1, inputBusy: false }), {
+    assert.deepEqual(pacer.after({ processed: 10, limit: 3000, tookMs: 1, inputRate: 0 }), {
       kind: 'now',
     });
   });
 
   it('during a storm: gathers for the window once caught up, keeps to its share with a backlog', () => {
     const pacer = new BatchPacer(options);
-    assert.deepEqual(pacer.after({ processed: 900, limit: 1500, tookMs: 5, inputBusy: true }), {
+    // A few alerts a second is no storm: nothing to gather.
+    assert.deepEqual(pacer.after({ processed: 3, limit: 1500, tookMs: 1, inputRate: 150 }), {
+      kind: 'now',
+    });
+    assert.deepEqual(pacer.after({ processed: 900, limit: 1500, tookMs: 5, inputRate: 5000 }), {
       kind: 'pause',
       ms: 500,
     });
     // Full batch of 20 ms at a share of one half: as long again for intake.
-    assert.deepEqual(pacer.after({ processed: 1500, limit: 1500, tookMs: 20, inputBusy: true }), {
+    assert.deepEqual(pacer.after({ processed: 1500, limit: 1500, tookMs: 20, inputRate: 5000 }), {
       kind: 'pause',
       ms: 20,
     });
     const quarter = new BatchPacer({ ...options, busyShare: 0.25 });
-    assert.deepEqual(quarter.after({ processed: 1500, limit: 1500, tookMs: 20, inputBusy: true }), {
+    assert.deepEqual(quarter.after({ processed: 1500, limit: 1500, tookMs: 20, inputRate: 5000 }), {
       kind: 'pause',
       ms: 60,
     });

@@ -6,7 +6,7 @@ export interface BatchPacerOptions {
   /** Smallest and largest batch limit, whatever the timings say. */
   minBatch: number;
   maxBatch: number;
-  /** Share of the process the pipeline takes while working down a backlog during a storm (0–1). */
+  /** Share of the process the pipeline takes while working down a backlog in a storm (0–1). */
   busyShare: number;
   /**
    * While intake is busy and the pipeline has caught up: how long events gather before the
@@ -14,6 +14,12 @@ export interface BatchPacerOptions {
    * window makes a storm cheaper; it is also how late a storm's new incidents open.
    */
   busyWindowMs: number;
+  /**
+   * Events a second (committed to the log over the last second) from which intake counts as a
+   * storm. Below it alerts gain nothing from gathering, and wait for nothing: the next batch
+   * runs as soon as they arrive.
+   */
+  stormRate: number;
   /** Wait before looking again when there was nothing to do. */
   pollMs: number;
 }
@@ -35,10 +41,11 @@ export type NextBatch = { kind: 'now' } | { kind: 'poll' | 'pause'; ms: number }
  * is scaled by budget ÷ time taken (at most doubling), which settles where the batch takes
  * the budget; a batch over budget shrinks it whether or not it was full.
  *
- * Timing: idle, a batch runs as soon as events arrive. During a storm (intake busy) a
- * pipeline that has caught up waits `busyWindowMs` for events to gather; one with a backlog
- * (its batch was full) pauses only in proportion to the batch's time, taking `busyShare` of
- * the process until it has caught up. Once intake is quiet it runs back to back.
+ * Timing: idle, a batch runs as soon as events arrive. During a storm (intake at `stormRate`
+ * or more) a pipeline that has caught up waits `busyWindowMs` for events to gather; one with
+ * a backlog (its batch was full) pauses only in proportion to the batch's time, taking
+ * `busyShare` of the process until it has caught up. Once intake calms down it runs back to
+ * back.
  */
 export class BatchPacer {
   readonly #o: BatchPacerOptions;
@@ -59,16 +66,17 @@ export class BatchPacer {
     processed: number;
     limit: number;
     tookMs: number;
-    inputBusy: boolean;
+    /** Events committed to the log in the last second. */
+    inputRate: number;
   }): NextBatch {
-    const { processed, limit, tookMs, inputBusy } = batch;
+    const { processed, limit, tookMs, inputRate } = batch;
     if (processed === 0) return { kind: 'poll', ms: this.#o.pollMs };
     const full = processed >= limit;
     const scale = this.#o.budgetMs / Math.max(tookMs, 0.001);
     if (full) this.#limit = this.#clamp(Math.round(limit * Math.min(2, scale)));
     else if (scale < 1)
       this.#limit = this.#clamp(Math.min(this.#limit, Math.round(processed * scale)));
-    if (!inputBusy) return { kind: 'now' };
+    if (inputRate < this.#o.stormRate) return { kind: 'now' };
     if (!full) return { kind: 'pause', ms: this.#o.busyWindowMs };
     const share = this.#o.busyShare;
     return { kind: 'pause', ms: (tookMs * (1 - share)) / share };

@@ -28,8 +28,8 @@ export interface PipelineOptions {
   log: Logger;
   owner: string;
   handler: BatchHandler;
-  /** True while intake is committing new events (a storm: the pipeline then paces itself). */
-  isInputBusy?: () => boolean;
+  /** Events committed to the log in the last second (a storm: the pipeline then paces itself). */
+  inputRate?: () => number;
   name?: string;
   /** How batches are sized and spaced (see BatchPacer); defaults suit a single process. */
   pacing?: Partial<Omit<BatchPacerOptions, 'pollMs'>>;
@@ -54,7 +54,7 @@ class LeaseLost extends Error {}
  * through a lease; another takes over when the lease expires.
  *
  * Scheduling (BatchPacer): an idle pipeline starts at once when events arrive. During a
- * storm (intake busy) a pipeline that has caught up lets events gather for a window (half a
+ * storm (200 events a second or more) a pipeline that has caught up lets events gather for a window (half a
  * second) before the next batch, so an alert touched by many events is written once per
  * window rather than once per event; one with a backlog takes a set share of the process
  * until it has caught up. Batches are sized to a time budget, since SQLite work is
@@ -87,7 +87,7 @@ export class Pipeline {
       maxHeldEvents: 30_000,
       leaseMs: 10_000,
       pollMs: 1000,
-      isInputBusy: () => false,
+      inputRate: () => 0,
       ...rest,
     };
     this.#pacer = new BatchPacer({
@@ -97,6 +97,7 @@ export class Pipeline {
       maxBatch: 20_000,
       busyShare: 0.25,
       busyWindowMs: 500,
+      stormRate: 200,
       ...pacing,
       pollMs: this.#o.pollMs,
     });
@@ -267,7 +268,7 @@ export class Pipeline {
       processed,
       limit,
       tookMs: performance.now() - started,
-      inputBusy: this.#o.isInputBusy(),
+      inputRate: this.#o.inputRate(),
     });
     if (next.kind === 'now') this.#runSoon();
     else this.#runAfter(next.ms, next.kind === 'pause');
