@@ -54,9 +54,9 @@ class LeaseLost extends Error {}
  * through a lease; another takes over when the lease expires.
  *
  * Scheduling (BatchPacer): an idle pipeline starts at once when events arrive. During a
- * storm (200 events a second or more) a pipeline that has caught up lets events gather for a window (half a
- * second) before the next batch, so an alert touched by many events is written once per
- * window rather than once per event; one with a backlog takes a set share of the process
+ * storm (200 events a second or more) a pipeline that has caught up lets events gather for
+ * half a second before the next batch, so an alert touched by many events is written once
+ * per window rather than once per event; one with a backlog takes a quarter of the process
  * until it has caught up. Batches are sized to a time budget, since SQLite work is
  * synchronous and requests wait behind it. Lag is visible in /metrics.
  */
