@@ -2,7 +2,7 @@ import type { Db, Store } from '../../db/store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Counter } from '../../platform/metrics.ts';
-import { BatchPacer, type BatchPacerOptions } from './batch-pacer.ts';
+import { BatchPacer } from './batch-pacer.ts';
 import {
   advanceCursor,
   claimCursor,
@@ -31,8 +31,6 @@ export interface PipelineOptions {
   /** Events committed to the log in the last second (a storm: the pipeline then paces itself). */
   inputRate?: () => number;
   name?: string;
-  /** How batches are sized and spaced (see BatchPacer); defaults suit a single process. */
-  pacing?: Partial<Omit<BatchPacerOptions, 'pollMs'>>;
   /**
    * Most events kept from the hand-over (events just committed, waiting for the next batch).
    * A storm's window of events must fit, or the batch reads them back from the log instead,
@@ -61,8 +59,7 @@ class LeaseLost extends Error {}
  * synchronous and requests wait behind it. Lag is visible in /metrics.
  */
 export class Pipeline {
-  readonly #o: Required<Omit<PipelineOptions, 'processed' | 'pacing'>> &
-    Pick<PipelineOptions, 'processed'>;
+  readonly #o: Required<Omit<PipelineOptions, 'processed'>> & Pick<PipelineOptions, 'processed'>;
   readonly #pacer: BatchPacer;
   #running: Promise<number> | null = null;
   #timer: NodeJS.Timeout | undefined;
@@ -81,14 +78,13 @@ export class Pipeline {
   #taken: number | undefined;
 
   constructor(options: PipelineOptions) {
-    const { pacing, ...rest } = options;
     this.#o = {
       name: 'main',
       maxHeldEvents: 30_000,
       leaseMs: 10_000,
       pollMs: 1000,
       inputRate: () => 0,
-      ...rest,
+      ...options,
     };
     this.#pacer = new BatchPacer({
       budgetMs: 25,
@@ -98,7 +94,6 @@ export class Pipeline {
       busyShare: 0.25,
       busyWindowMs: 500,
       stormRate: 200,
-      ...pacing,
       pollMs: this.#o.pollMs,
     });
   }
