@@ -7,8 +7,8 @@ const options: BatchPacerOptions = {
   initialBatch: 1500,
   minBatch: 100,
   maxBatch: 20_000,
-  busyShare: 0.5,
-  busyWindowMs: 500,
+  backlogShare: 0.5,
+  stormWindowMs: 500,
   stormRate: 200,
   pollMs: 1000,
 };
@@ -90,7 +90,7 @@ describe('batch pacer', () => {
       kind: 'pause',
       ms: 20,
     });
-    const quarter = new BatchPacer({ ...options, busyShare: 0.25 });
+    const quarter = new BatchPacer({ ...options, backlogShare: 0.25 });
     assert.deepEqual(quarter.after({ processed: 1500, limit: 1500, tookMs: 20, inputRate: 5000 }), {
       kind: 'pause',
       ms: 60,

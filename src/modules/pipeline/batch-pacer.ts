@@ -7,13 +7,13 @@ export interface BatchPacerOptions {
   minBatch: number;
   maxBatch: number;
   /** Share of the process the pipeline takes while working down a backlog in a storm (0–1). */
-  busyShare: number;
+  backlogShare: number;
   /**
-   * While intake is busy and the pipeline has caught up: how long events gather before the
+   * During a storm, once the pipeline has caught up: how long events gather before the
    * next batch. An alert touched by many events in one batch is written once, so a longer
    * window makes a storm cheaper; it is also how late a storm's new incidents open.
    */
-  busyWindowMs: number;
+  stormWindowMs: number;
   /**
    * Events a second (committed to the log over the last second) from which intake counts as a
    * storm. Below it alerts gain nothing from gathering, and wait for nothing: the next batch
@@ -42,9 +42,9 @@ export type NextBatch = { kind: 'now' } | { kind: 'poll' | 'pause'; ms: number }
  * the budget; a batch over budget shrinks it whether or not it was full.
  *
  * Timing: idle, a batch runs as soon as events arrive. During a storm (intake at `stormRate`
- * or more) a pipeline that has caught up waits `busyWindowMs` for events to gather; one with
+ * or more) a pipeline that has caught up waits `stormWindowMs` for events to gather; one with
  * a backlog (its batch was full) pauses only in proportion to the batch's time, taking
- * `busyShare` of the process until it has caught up. Once intake calms down it runs back to
+ * `backlogShare` of the process until it has caught up. Once intake calms down it runs back to
  * back.
  */
 export class BatchPacer {
@@ -77,8 +77,8 @@ export class BatchPacer {
     else if (scale < 1)
       this.#limit = this.#clamp(Math.min(this.#limit, Math.round(processed * scale)));
     if (inputRate < this.#o.stormRate) return { kind: 'now' };
-    if (!full) return { kind: 'pause', ms: this.#o.busyWindowMs };
-    const share = this.#o.busyShare;
+    if (!full) return { kind: 'pause', ms: this.#o.stormWindowMs };
+    const share = this.#o.backlogShare;
     return { kind: 'pause', ms: (tookMs * (1 - share)) / share };
   }
 

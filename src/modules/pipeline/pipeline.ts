@@ -91,8 +91,8 @@ export class Pipeline {
       initialBatch: 1500,
       minBatch: 100,
       maxBatch: 20_000,
-      busyShare: 0.25,
-      busyWindowMs: 500,
+      backlogShare: 0.25,
+      stormWindowMs: 500,
       stormRate: 200,
       pollMs: this.#o.pollMs,
     });
