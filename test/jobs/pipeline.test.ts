@@ -183,5 +183,47 @@ for (const engine of engines) {
       );
       await pipeline.stop();
     });
+
+    it('in a storm, events committed just after a batch wait for the window instead of running at once', async () => {
+      const { store } = handle;
+      const clock = new ManualClock(Date.UTC(2026, 10, 22, 11));
+      const seen: EventRow[] = [];
+      let rate = 0;
+      const pipeline = new Pipeline({
+        store,
+        clock,
+        log,
+        owner: 'test',
+        inputRate: () => rate,
+        handler: (_trx, events) => {
+          seen.push(...events);
+          return Promise.resolve(undefined);
+        },
+      });
+      await pipeline.drain();
+      await pipeline.start();
+      const appender = createIntakeAppender(store);
+      const commit = async (key: string) => {
+        const { events } = await appender.append([record(key, clock.now())], clock.now());
+        if (events !== null) pipeline.offer(events);
+        pipeline.wake();
+      };
+      const processed = async (key: string) => {
+        for (let i = 0; i < 200 && !seen.some((e) => e.dedupKey === key); i++)
+          await new Promise((r) => setTimeout(r, 10));
+        return seen.some((e) => e.dedupKey === key);
+      };
+
+      // A storm (5,000 events a second): the batch that takes 'storm-1' is followed by the
+      // half-second window, and a wake-up during it does not cut it short.
+      rate = 5000;
+      await commit('storm-1');
+      assert.ok(await processed('storm-1'));
+      await commit('storm-2');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.ok(!seen.some((e) => e.dedupKey === 'storm-2'), 'waits for the window');
+      assert.ok(await processed('storm-2'), 'taken once the window has passed');
+      await pipeline.stop();
+    });
   });
 }
