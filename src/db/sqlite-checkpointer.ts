@@ -1,15 +1,12 @@
 import { Worker } from 'node:worker_threads';
 
-/** Most WAL frames before the checkpointer asks for a moment without writes (32 MB at 4 KB pages). */
-export const defaultRestartFrames = 8192;
-
 /** How long the main connection is held for the checkpointer at most, should it not answer. */
 const quietTimeoutMs = 5000;
 
 export interface SqliteCheckpointerOptions {
   intervalMs: number;
   /** WAL frames beyond which the log is brought back to its start (see the class comment). */
-  restartFrames?: number;
+  restartFrames: number;
   /**
    * Takes the main connection for the checkpointer: resolves, once no statement runs on it,
    * with a function that hands it back.
@@ -47,7 +44,7 @@ export class SqliteCheckpointer {
       workerData: {
         file,
         intervalMs: options.intervalMs,
-        restartFrames: options.restartFrames ?? defaultRestartFrames,
+        restartFrames: options.restartFrames,
       },
     });
     this.#worker.on('message', (message) => {
