@@ -7,6 +7,18 @@ import { Kysely, sql } from 'kysely';
 import { DatabaseSync } from 'node:sqlite';
 import { newDatabasePageSize, NodeSqliteDialect } from './sqlite-dialect.ts';
 
+/** A temporary directory for one suite's files, removed after the suite. */
+function suiteDirectory(prefix: string): () => string {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), prefix));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return () => dir;
+}
+
 interface Row {
   id: number;
   note: string;
@@ -73,17 +85,10 @@ describe('NodeSqliteDialect statements', () => {
 // and SQLite rewinds the WAL only when it has. The checkpointer then asks for a moment without
 // writes, so the WAL stays near its limit instead of growing with everything written.
 describe('NodeSqliteDialect background checkpoints', () => {
-  let dir: string;
-
-  before(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'steady-checkpoints-'));
-  });
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = suiteDirectory('steady-checkpoints-');
 
   it('keeps the WAL bounded under continuous writes and loses no row', async () => {
-    const file = path.join(dir, 'busy.db');
+    const file = path.join(dir(), 'busy.db');
     const db = new Kysely<{ rows: Row }>({
       dialect: new NodeSqliteDialect({
         file,
@@ -132,21 +137,14 @@ describe('NodeSqliteDialect background checkpoints', () => {
 // New databases get larger pages (fewer file-system calls per commit and checkpoint); a
 // database created before keeps its own, since SQLite cannot change it in WAL mode.
 describe('NodeSqliteDialect page size', () => {
-  let dir: string;
-
-  before(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'steady-page-size-'));
-  });
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = suiteDirectory('steady-page-size-');
 
   const pageSize = async (db: Kysely<{ rows: Row }>) =>
     (await sql<{ page_size: number }>`PRAGMA page_size`.execute(db)).rows[0]?.page_size;
 
   it('creates a new database with 16 KB pages', async () => {
     const db = new Kysely<{ rows: Row }>({
-      dialect: new NodeSqliteDialect({ file: path.join(dir, 'new.db'), busyTimeoutMs: 1000 }),
+      dialect: new NodeSqliteDialect({ file: path.join(dir(), 'new.db'), busyTimeoutMs: 1000 }),
     });
     await sql`create table rows (id integer primary key, note text not null)`.execute(db);
     assert.equal(await pageSize(db), newDatabasePageSize);
@@ -155,7 +153,7 @@ describe('NodeSqliteDialect page size', () => {
   });
 
   it('keeps the page size of an existing database, and its rows', async () => {
-    const file = path.join(dir, 'old.db');
+    const file = path.join(dir(), 'old.db');
     const old = new DatabaseSync(file);
     old.exec('PRAGMA page_size = 4096');
     old.exec('PRAGMA journal_mode = WAL');
