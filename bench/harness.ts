@@ -71,16 +71,27 @@ export function memory(pid: number): { rssMb: number; peakMb: number } {
 }
 
 /**
- * The Node flags and environment `npm start` gives the server (package.json), so the
- * benchmarks measure the same.
+ * The Node flags and environment `npm start` gives the server, read from its script in
+ * package.json (`… && NAME=value node --flag … src/main.ts serve`), so the benchmarks measure
+ * the same and the two never drift apart.
  */
-export const serverNodeFlags = [
-  '--max-semi-space-size=16',
-  '--no-decommit-pooled-pages',
-  '--expose-gc',
-];
+function startCommand(): { flags: string[]; environment: Record<string, string> } {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = (pkg.scripts.start.split('&&').pop() ?? '').trim().split(/\s+/);
+  const node = words.indexOf('node');
+  const main = words.indexOf('src/main.ts');
+  if (node === -1 || main < node) throw new Error('package.json: start script not understood');
+  return {
+    flags: words.slice(node + 1, main),
+    environment: Object.fromEntries(
+      words.slice(0, node).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+    ),
+  };
+}
 
-export const serverEnvironment = { MALLOC_ARENA_MAX: '2' };
+export const { flags: serverNodeFlags, environment: serverEnvironment } = startCommand();
 
 export async function startSteady(
   databaseUrl: string,
