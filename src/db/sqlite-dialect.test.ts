@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Kysely, sql } from 'kysely';
 import { DatabaseSync } from 'node:sqlite';
-import { newDatabasePageSize, NodeSqliteDialect } from './sqlite-dialect.ts';
+import { newDatabasePageSize, NodeSqliteDialect, walRestartFramesFor } from './sqlite-dialect.ts';
 
 /** A temporary directory for one suite's files, removed after the suite. */
 function suiteDirectory(prefix: string): () => string {
@@ -131,6 +131,14 @@ describe('NodeSqliteDialect background checkpoints', () => {
       largestWal < bytesWritten / 2,
       `the WAL grew to ${largestWal} bytes for ${bytesWritten} written`,
     );
+  });
+});
+
+describe('walRestartFramesFor', () => {
+  it('keeps the rewind threshold at 32 MB of WAL whatever the page size', () => {
+    assert.equal(walRestartFramesFor(16_384), 2048);
+    assert.equal(walRestartFramesFor(4096), 8192);
+    assert.equal(walRestartFramesFor(65_536), 512);
   });
 });
 

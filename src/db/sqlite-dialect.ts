@@ -39,6 +39,15 @@ export const newDatabasePageSize = 16_384;
 /** WAL size beyond which the checkpointer rewinds the log (see sqlite-checkpointer.ts). */
 const walRestartBytes = 32 * 1_048_576;
 
+/**
+ * The rewind threshold in WAL frames for a database's page size: one frame holds one page, so
+ * the threshold stays 32 MB of WAL whatever the page size (2,048 frames at 16 KB, 8,192 at
+ * the 4 KB of a database created before Steady chose 16 KB).
+ */
+export function walRestartFramesFor(pageSize: number): number {
+  return Math.ceil(walRestartBytes / pageSize);
+}
+
 const statementCacheSize = 500;
 const maxCachedSqlLength = 4096;
 
@@ -113,7 +122,7 @@ class NodeSqliteDriver implements Driver {
         intervalMs: 200,
         restartFrames:
           this.#options.walRestartFrames ??
-          Math.ceil(walRestartBytes / (db.prepare('PRAGMA page_size').get()?.page_size as number)),
+          walRestartFramesFor(db.prepare('PRAGMA page_size').get()?.page_size as number),
         holdConnection: async () => {
           await this.acquireConnection();
           return () => void this.releaseConnection();
