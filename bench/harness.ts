@@ -82,11 +82,13 @@ function startCommand(): { flags: string[]; environment: Record<string, string> 
   const words = (pkg.scripts.start.split('&&').pop() ?? '').trim().split(/\s+/);
   const node = words.indexOf('node');
   const main = words.indexOf('src/main.ts');
-  if (node === -1 || main < node) throw new Error('package.json: start script not understood');
+  const assignments = words.slice(0, node);
+  if (node === -1 || main < node || assignments.some((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w)))
+    throw new Error('package.json: start script not understood');
   return {
     flags: words.slice(node + 1, main),
     environment: Object.fromEntries(
-      words.slice(0, node).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+      assignments.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
     ),
   };
 }
