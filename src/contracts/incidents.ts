@@ -163,18 +163,42 @@ export const IncidentAlertView = Type.Composite([
 ]);
 export type IncidentAlertView = Static<typeof IncidentAlertView>;
 
+export const IncidentAlertPage = Page(IncidentAlertView);
+export type IncidentAlertPage = Static<typeof IncidentAlertPage>;
+
+export const IncidentAlertsQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
+  strict,
+);
+export type IncidentAlertsQuery = Static<typeof IncidentAlertsQuery>;
+
+/** Most alert ids a notification or an incident's first page of alerts shows in the API. */
+export const incidentListedAlerts = 100;
+
 export const NotificationView = Type.Object({
   sequence: Type.Integer(),
   kind: Type.String(),
   dueAt: Timestamp,
+  /** How many alerts the notification is about. */
+  alertCount: Type.Integer(),
+  /** The first 100 of them (a storm's notification can be about thousands). */
   alertIds: Type.Array(Type.String()),
 });
 export type NotificationView = Static<typeof NotificationView>;
 
 export const IncidentDetail = Type.Object({
   incident: IncidentView,
+  /** The first 100 alerts, oldest first; the rest from GET /api/incidents/:id/alerts. */
   alerts: Type.Array(IncidentAlertView),
+  /** The cursor for the alerts after `alerts`, or null when that is all of them. */
+  alertsNextCursor: Nullable(Type.String()),
+  /** The first 100 entries and the latest 1,900, in sequence order. */
   timeline: Type.Array(TimelineEntryView),
+  /** How many entries between those two parts are not listed (0 when none). */
+  timelineOmitted: Type.Integer(),
   notifications: Type.Array(NotificationView),
 });
 export type IncidentDetail = Static<typeof IncidentDetail>;

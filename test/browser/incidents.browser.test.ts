@@ -157,6 +157,31 @@ describe('incidents, noise rules, silences and the dependency graph in the brows
     await row.getByText('expired').waitFor();
   });
 
+  it('lists a storm incident’s first 100 alerts and loads the rest on request', async () => {
+    assert.equal(
+      await postJson(
+        providerUrl,
+        Array.from({ length: 130 }, (_, i) => ({
+          summary: `Webhook delivery failing to partner ${i}`,
+          dedup_key: `hook-${i}`,
+          class: 'WebhookDelivery',
+          severity: 'warning',
+        })),
+      ),
+      202,
+    );
+    await page.goto(`${server.url}/incidents`);
+    await page.getByRole('link', { name: /Webhook delivery failing to partner 0/ }).click();
+    await page.getByRole('heading', { name: 'Alerts (130)' }).waitFor();
+    const rows = page.getByRole('table', { name: 'Alerts of this incident' }).locator('tbody tr');
+    assert.equal(await rows.count(), 100);
+    await page.getByText('Showing 100 of 130.').waitFor();
+    await page.getByRole('button', { name: 'Show more alerts' }).click();
+    await page.getByRole('link', { name: 'Webhook delivery failing to partner 129' }).waitFor();
+    assert.equal(await rows.count(), 130);
+    assert.equal(await page.getByRole('button', { name: 'Show more alerts' }).count(), 0);
+  });
+
   it('raised no error or CSP violation', () => {
     assert.deepEqual(problems, []);
   });

@@ -82,11 +82,12 @@ for (const engine of engines) {
       );
       assert.match(d.timeline.at(-1).message, /routine failover/);
       assert.ok(d.alerts.every((a: { noise: string }) => a.noise === 'self_resolved'));
-      const sequences = d.timeline.map((e: { sequence: number }) => e.sequence);
+      const sequences: number[] = d.timeline.map((e: { sequence: number }) => e.sequence);
       assert.deepEqual(
         sequences,
         sequences.map((_: number, i: number) => i + 1),
       );
+      assert.equal(d.timelineOmitted, 0, 'a short timeline is listed whole');
     });
 
     it('batches a burst into one notification, new alerts into updates, and repeats until acknowledged', async () => {
@@ -168,7 +169,7 @@ for (const engine of engines) {
       assert.match(d.timeline.at(-1).message, /every alert has resolved/);
     });
 
-    it('pages once for a storm of 250 alerts, listing them all in the notification and the first 100 on the timeline', async () => {
+    it('pages once for a storm of 250 alerts; the notification, the timeline and the incident name the first 100, the rest a page at a time', async () => {
       const svc = await wireService(owner, 'edge-proxy');
       const start = t.clock.now();
       await fire(
@@ -185,11 +186,84 @@ for (const engine of engines) {
       await runTimers();
       const d = await detail(incident.id);
       assert.equal(d.notifications.length, 1);
-      assert.equal(d.notifications[0].alertIds.length, 250);
+      assert.equal(d.notifications[0].alertCount, 250);
+      assert.equal(d.notifications[0].alertIds.length, 100, 'the notification names the first 100');
       const due = d.timeline.find((e: { kind: string }) => e.kind === 'notification_due');
       assert.match(due.message, /opened with 250 alerts/);
       assert.equal(due.data.alertCount, 250);
       assert.equal(due.data.alertIds.length, 100, 'the timeline names the first 100');
+
+      // The incident's own view: its first 100 alerts, oldest first, and a cursor for the rest.
+      assert.equal(d.incident.alertCount, 250);
+      assert.equal(d.alerts.length, 100);
+      assert.deepEqual(
+        d.alerts.map((a: { dedupKey: string }) => a.dedupKey),
+        Array.from({ length: 100 }, (_, i) => `edge-${i}`),
+      );
+      assert.deepEqual(
+        d.notifications[0].alertIds,
+        d.alerts.map((a: { id: string }) => a.id),
+      );
+      assert.equal(typeof d.alertsNextCursor, 'string');
+      const seen = d.alerts.map((a: { id: string }) => a.id);
+      let cursor: string | null = d.alertsNextCursor;
+      let pages = 0;
+      while (cursor !== null) {
+        const page = await owner.get(
+          `/api/incidents/${incident.number}/alerts?limit=60&cursor=${encodeURIComponent(cursor)}`,
+        );
+        assert.equal(page.status, 200, page.text);
+        assert.ok(page.json.items.length <= 60);
+        seen.push(...page.json.items.map((a: { id: string }) => a.id));
+        cursor = page.json.nextCursor;
+        pages++;
+      }
+      assert.equal(pages, 3, '150 more alerts in pages of 60');
+      assert.equal(new Set(seen).size, 250, 'every alert exactly once');
+      const first = await owner.get(`/api/incidents/${incident.id}/alerts`);
+      assert.deepEqual(
+        first.json.items.map((a: { id: string }) => a.id),
+        seen.slice(0, 100),
+        'without a cursor: the first page, 100 by default',
+      );
+      assert.equal(first.json.items[0].noise, null);
+
+      const badCursor = await owner.get(`/api/incidents/${incident.id}/alerts?cursor=bm9wZQ`);
+      assert.equal(badCursor.status, 400);
+      assert.equal(badCursor.json.error.field, 'cursor');
+      const badLimit = await owner.get(`/api/incidents/${incident.id}/alerts?limit=201`);
+      assert.equal(badLimit.status, 400);
+      assert.match(badLimit.text, /limit/);
+      const unknown = await owner.get('/api/incidents/999999/alerts');
+      assert.equal(unknown.status, 404);
+    });
+
+    it('shows a storm incident’s first timeline entries and its latest, so what people did stays in view', async () => {
+      const svc = await wireService(owner, 'cdn-edge');
+      for (let r = 0; r < 3; r++)
+        await fire(
+          svc,
+          Array.from({ length: 700 }, (_, i) => ({
+            summary: `Origin unreachable from PoP ${r}-${i}`,
+            dedup_key: `pop-${r}-${i}`,
+            class: 'OriginUnreachable',
+          })),
+        );
+      await runTimers();
+      const [incident] = (await incidentsOf(svc)) as [Incident];
+      assert.equal(incident.alertCount, 2100);
+      const ack = await owner.post(`/api/incidents/${incident.id}/acknowledge`, {});
+      assert.equal(ack.status, 200, ack.text);
+      const d = await detail(incident.id);
+      const sequences: number[] = d.timeline.map((e: { sequence: number }) => e.sequence);
+      const omitted = d.timelineOmitted as number;
+      assert.equal(d.timeline.length, 2000);
+      assert.equal(d.timeline[0].kind, 'opened');
+      assert.equal(d.timeline.at(-1).kind, 'acknowledged');
+      assert.ok(sequences.every((n, i) => i === 0 || n > (sequences[i - 1] ?? 0)));
+      assert.equal(sequences[99], 100, 'the first 100 entries');
+      assert.equal(omitted, (sequences.at(-1) ?? 0) - 2000, 'the middle, counted');
+      assert.equal(sequences[100], 100 + omitted + 1);
     });
 
     it('groups by class within a service; one open incident per group key is a database guarantee', async () => {

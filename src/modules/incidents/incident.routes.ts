@@ -5,6 +5,8 @@ import {
   CreateSilenceRequest,
   DependencyGraph,
   IncidentActionRequest,
+  IncidentAlertPage,
+  IncidentAlertsQuery,
   IncidentDetail,
   IncidentListQuery,
   IncidentPage,
@@ -61,6 +63,19 @@ export function registerIncidentRoutes(
     '/api/incidents/:id',
     { config: { access: read }, schema: { params: IdParams, response: { 200: IncidentDetail } } },
     (request) => incidents.get(request.params.id),
+  );
+
+  app.get<{ Params: IdParams; Querystring: IncidentAlertsQuery }>(
+    '/api/incidents/:id/alerts',
+    {
+      config: { access: read },
+      schema: {
+        params: IdParams,
+        querystring: IncidentAlertsQuery,
+        response: { 200: IncidentAlertPage },
+      },
+    },
+    (request) => incidents.alerts(request.params.id, request.query),
   );
 
   app.patch<{ Params: IdParams; Body: UpdateIncidentRequest }>(

@@ -1,17 +1,20 @@
-import type {
-  CreateSilenceRequest,
-  DependencyGraph,
-  IncidentDetail,
-  IncidentListQuery,
-  IncidentPage,
-  IncidentView,
-  LabelMatcher,
-  MergeIncidentRequest,
-  SplitIncidentRequest,
-  NoiseRules,
-  SilenceView,
-  UpdateIncidentRequest,
-  UpdateNoiseRulesRequest,
+import {
+  incidentListedAlerts,
+  type CreateSilenceRequest,
+  type DependencyGraph,
+  type IncidentAlertPage,
+  type IncidentAlertsQuery,
+  type IncidentDetail,
+  type IncidentListQuery,
+  type IncidentPage,
+  type IncidentView,
+  type LabelMatcher,
+  type MergeIncidentRequest,
+  type SplitIncidentRequest,
+  type NoiseRules,
+  type SilenceView,
+  type UpdateIncidentRequest,
+  type UpdateNoiseRulesRequest,
 } from '../../contracts/incidents.ts';
 import type { Db, Store } from '../../db/store.ts';
 import { deleteJobByKey, scheduleJobNoLaterThan, upsertJob } from '../../jobs/index.ts';
@@ -22,8 +25,10 @@ import { toAlertView } from '../alerts/index.ts';
 import {
   alertCountsByIncident,
   appendTimeline,
+  countIncidentAlerts,
   endSilence,
   findIncident,
+  findIncidentAlerts,
   findIncidentByNumber,
   findNoiseRules,
   findOpenIncidentByGroup,
@@ -41,6 +46,7 @@ import {
   replaceDependencies,
   saveNoiseRules,
   updateIncident,
+  type IncidentAlertRow,
   type IncidentRow,
   type SilenceRow,
 } from './incident.repository.ts';
@@ -101,6 +107,14 @@ function toSilenceView(row: SilenceRow, now: number): SilenceView {
   };
 }
 
+/** Entries a timeline view leaves out: the gap in its sequence numbers (they are consecutive). */
+function omittedBetween(sequences: readonly number[]): number {
+  let omitted = 0;
+  for (let i = 1; i < sequences.length; i++)
+    omitted += (sequences[i] as number) - (sequences[i - 1] as number) - 1;
+  return omitted;
+}
+
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
 function decodeCursor(cursor: string | undefined): string | null {
   if (cursor === undefined) return null;
@@ -131,6 +145,20 @@ export function createIncidentService(deps: {
 
   async function view(row: IncidentRow): Promise<IncidentView> {
     return toIncidentView(row, (await alertCountsByIncident(db, [row.id])).get(row.id));
+  }
+
+  async function alertPage(
+    incidentId: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<IncidentAlertPage> {
+    const rows = await listIncidentAlerts(db, incidentId, { afterId, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((a) => ({ ...toAlertView(a), noise: a.noise })),
+      nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.id) : null,
+    };
   }
 
   async function load(trx: Db, idOrNumber: string): Promise<IncidentRow> {
@@ -219,13 +247,15 @@ export function createIncidentService(deps: {
     async get(idOrNumber: string): Promise<IncidentDetail> {
       const row = await load(db, idOrNumber);
       const [alerts, timeline, notifications] = await Promise.all([
-        listIncidentAlerts(db, row.id),
-        listTimeline(db, row.id, 2000),
+        alertPage(row.id, null, incidentListedAlerts),
+        listTimeline(db, row.id, { head: 100, tail: 1900 }),
         listNotifications(db, row.id),
       ]);
       return {
         incident: await view(row),
-        alerts: alerts.map((a) => ({ ...toAlertView(a), noise: a.noise })),
+        alerts: alerts.items,
+        alertsNextCursor: alerts.nextCursor,
+        timelineOmitted: omittedBetween(timeline.map((t) => t.sequence)),
         timeline: timeline.map((t) => ({
           sequence: t.sequence,
           at: iso(t.at),
@@ -234,13 +264,24 @@ export function createIncidentService(deps: {
           message: t.message,
           data: t.data === null ? null : (JSON.parse(t.data) as unknown),
         })),
-        notifications: notifications.map((n) => ({
-          sequence: n.sequence,
-          kind: n.kind,
-          dueAt: iso(n.dueAt),
-          alertIds: JSON.parse(n.alertIds) as string[],
-        })),
+        notifications: notifications.map((n) => {
+          // The stored list is complete (a storm's can name thousands); the view names the first.
+          const alertIds = JSON.parse(n.alertIds) as string[];
+          return {
+            sequence: n.sequence,
+            kind: n.kind,
+            dueAt: iso(n.dueAt),
+            alertCount: alertIds.length,
+            alertIds: alertIds.slice(0, incidentListedAlerts),
+          };
+        }),
       };
+    },
+
+    /** An incident's alerts, a page at a time, oldest first. */
+    async alerts(idOrNumber: string, query: IncidentAlertsQuery): Promise<IncidentAlertPage> {
+      const row = await load(db, idOrNumber);
+      return alertPage(row.id, decodeCursor(query.cursor), query.limit ?? incidentListedAlerts);
     },
 
     acknowledge: (id: string, actor: Actor, note?: string) =>
@@ -406,21 +447,22 @@ export function createIncidentService(deps: {
       const now = clock.now();
       const created = await db.transaction().execute(async (trx) => {
         const source = await load(trx, id);
-        const alerts = await listIncidentAlerts(trx, source.id);
-        const byId = new Map(alerts.map((a) => [a.id, a]));
+        const moving = [...new Set(input.alertIds)];
+        const byId = new Map(
+          (await findIncidentAlerts(trx, source.id, moving)).map((a) => [a.id, a]),
+        );
         for (const [i, alertId] of input.alertIds.entries())
           if (!byId.has(alertId))
             throw invalidField(
               `alertIds[${i}]`,
               `Alert ${alertId} is not part of incident #${source.number}.`,
             );
-        const moving = [...new Set(input.alertIds)];
-        if (moving.length === alerts.length)
+        if (moving.length === (await countIncidentAlerts(trx, source.id)))
           throw invalidField(
             'alertIds',
             'Leave at least one alert in the incident; to move all of them, merge instead.',
           );
-        const first = byId.get(moving[0] as string) as (typeof alerts)[number];
+        const first = byId.get(moving[0] as string) as IncidentAlertRow;
         const newId = uuidv7(now);
         const row: IncidentRow = {
           id: newId,

@@ -1,6 +1,11 @@
-import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
+import { Fragment, useCallback, useEffect, useState, type SubmitEvent } from 'react';
 import { roleAtLeast } from '../../../../src/contracts/access.ts';
-import type { IncidentDetail, IncidentView } from '../../../../src/contracts/incidents.ts';
+import type {
+  IncidentAlertPage,
+  IncidentAlertView,
+  IncidentDetail,
+  IncidentView,
+} from '../../../../src/contracts/incidents.ts';
 import { priorities } from '../../../../src/contracts/incidents.ts';
 import { api } from '../../api.ts';
 import { FormError, formText } from '../../components/form.tsx';
@@ -18,6 +23,13 @@ const noiseText: Record<string, string> = {
   below_threshold: 'below threshold',
 };
 
+interface MoreAlerts {
+  /** The cursor that ended the first page when these were loaded. */
+  after: string | null;
+  alerts: IncidentAlertView[];
+  cursor: string | null;
+}
+
 /**
  * One incident: what it is, its alerts and its timeline, with the actions a responder takes
  * first. The workspace (triage, hypotheses, changes) grows here.
@@ -28,14 +40,35 @@ export function IncidentPage({ id }: { id: string }) {
   const [detail, setDetail] = useState<IncidentDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Alerts after the first page, loaded on request: a storm's incident can hold thousands.
+  // A live reload keeps them while the first page ends where it did (`after`).
+  const [more, setMore] = useState<MoreAlerts>({ after: null, alerts: [], cursor: null });
   const load = useCallback(async () => {
     try {
-      setDetail(await api<IncidentDetail>('GET', `/api/incidents/${encodeURIComponent(id)}`));
+      const next = await api<IncidentDetail>('GET', `/api/incidents/${encodeURIComponent(id)}`);
+      setDetail(next);
+      setMore((m) =>
+        m.alerts.length > 0 && m.after === next.alertsNextCursor
+          ? m
+          : { after: next.alertsNextCursor, alerts: [], cursor: next.alertsNextCursor },
+      );
       setError(null);
     } catch (e) {
       setError(e);
     }
   }, [id]);
+  async function loadMoreAlerts() {
+    if (detail === null || more.cursor === null) return;
+    try {
+      const page = await api<IncidentAlertPage>(
+        'GET',
+        `/api/incidents/${detail.incident.id}/alerts?cursor=${encodeURIComponent(more.cursor)}`,
+      );
+      setMore((m) => ({ ...m, alerts: [...m.alerts, ...page.items], cursor: page.nextCursor }));
+    } catch (e) {
+      setError(e);
+    }
+  }
   useEffect(() => void load(), [load]);
   useLiveUpdates('/api/incidents/stream', 'incidents', () => void load());
 
@@ -81,7 +114,8 @@ export function IncidentPage({ id }: { id: string }) {
   }
 
   if (detail === null) return <FormError error={error} />;
-  const { incident, alerts, timeline, notifications } = detail;
+  const { incident, timeline, notifications } = detail;
+  const alerts = [...detail.alerts, ...more.alerts];
   return (
     <section className="stack">
       <p>
@@ -176,7 +210,7 @@ export function IncidentPage({ id }: { id: string }) {
         </div>
       )}
       <section className="card">
-        <h2>Alerts ({alerts.length})</h2>
+        <h2>Alerts ({incident.alertCount})</h2>
         <table className="table" aria-label="Alerts of this incident">
           <thead>
             <tr>
@@ -207,18 +241,43 @@ export function IncidentPage({ id }: { id: string }) {
             ))}
           </tbody>
         </table>
+        {more.cursor !== null && (
+          <p>
+            <span className="muted">
+              Showing {alerts.length} of {incident.alertCount}.
+            </span>{' '}
+            <button
+              type="button"
+              className="button button-quiet"
+              onClick={() => void loadMoreAlerts()}
+            >
+              Show more alerts
+            </button>
+          </p>
+        )}
       </section>
       <section className="card">
         <h2>Timeline</h2>
         <ol className="timeline" aria-label="Timeline">
-          {timeline.map((entry) => (
-            <li key={entry.sequence} className={`timeline-entry timeline-${entry.kind}`}>
-              <span className="muted small">
-                <Ago iso={entry.at} /> · {entry.actor}
-              </span>
-              <div>{entry.message}</div>
-            </li>
-          ))}
+          {timeline.map((entry, i) => {
+            // A storm's timeline: the first entries and the latest, with the middle left out.
+            const skipped = entry.sequence - (timeline[i - 1]?.sequence ?? entry.sequence - 1) - 1;
+            return (
+              <Fragment key={entry.sequence}>
+                {skipped > 0 && (
+                  <li className="timeline-gap muted">
+                    {skipped.toLocaleString()} more entr{skipped === 1 ? 'y' : 'ies'} not shown
+                  </li>
+                )}
+                <li className={`timeline-entry timeline-${entry.kind}`}>
+                  <span className="muted small">
+                    <Ago iso={entry.at} /> · {entry.actor}
+                  </span>
+                  <div>{entry.message}</div>
+                </li>
+              </Fragment>
+            );
+          })}
         </ol>
       </section>
     </section>
