@@ -165,25 +165,6 @@ export function listIncidentAlerts(
   return query.orderBy('id', 'asc').limit(page.limit).execute();
 }
 
-/** Those of `alertIds` that belong to the incident (whole rows; any order). */
-export async function findIncidentAlerts(
-  db: Db,
-  incidentId: string,
-  alertIds: readonly string[],
-): Promise<IncidentAlertRow[]> {
-  const rows: IncidentAlertRow[] = [];
-  for (let i = 0; i < alertIds.length; i += rowsPerStatement)
-    rows.push(
-      ...(await db
-        .selectFrom('alerts')
-        .selectAll()
-        .where('incidentId', '=', incidentId)
-        .where('id', 'in', alertIds.slice(i, i + rowsPerStatement))
-        .execute()),
-    );
-  return rows;
-}
-
 export async function countIncidentAlerts(db: Db, incidentId: string): Promise<number> {
   const row = await db
     .selectFrom('alerts')

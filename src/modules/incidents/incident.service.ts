@@ -27,8 +27,8 @@ import {
   appendTimeline,
   countIncidentAlerts,
   endSilence,
+  findAlertsByIds,
   findIncident,
-  findIncidentAlerts,
   findIncidentByNumber,
   findNoiseRules,
   findOpenIncidentByGroup,
@@ -449,7 +449,9 @@ export function createIncidentService(deps: {
         const source = await load(trx, id);
         const moving = [...new Set(input.alertIds)];
         const byId = new Map(
-          (await findIncidentAlerts(trx, source.id, moving)).map((a) => [a.id, a]),
+          (await findAlertsByIds(trx, moving))
+            .filter((a) => a.incidentId === source.id)
+            .map((a) => [a.id, a]),
         );
         for (const [i, alertId] of input.alertIds.entries())
           if (!byId.has(alertId))
