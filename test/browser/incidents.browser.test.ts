@@ -182,6 +182,27 @@ describe('incidents, noise rules, silences and the dependency graph in the brows
     assert.equal(await page.getByRole('button', { name: 'Show more alerts' }).count(), 0);
   });
 
+  it('keeps what people did in view after a storm’s timeline passes 2,000 entries', async () => {
+    for (let r = 0; r < 2; r++)
+      assert.equal(
+        await postJson(
+          providerUrl,
+          Array.from({ length: 1000 }, (_, i) => ({
+            summary: `Webhook delivery failing to partner ${r}-${i}`,
+            dedup_key: `hook-${r}-${i}`,
+            class: 'WebhookDelivery',
+            severity: 'warning',
+          })),
+        ),
+        202,
+      );
+    await page.getByRole('heading', { name: 'Alerts (2130)' }).waitFor();
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    await timeline.getByText('Acknowledged by Olive Owner').waitFor();
+    await timeline.getByText(/^[\d,]+ more entries not shown$/).waitFor();
+  });
+
   it('raised no error or CSP violation', () => {
     assert.deepEqual(problems, []);
   });
