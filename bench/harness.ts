@@ -161,7 +161,19 @@ export async function api(
 
 export async function metric(base: string, name: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  return Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  // A name may carry labels (`…_bucket{le="0.25"}`): its braces and dots are literal here.
+  const literal = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return Number(new RegExp(`^${literal} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+}
+
+/**
+ * Intake commits so far that took longer than 0.25 s (a disk flush that stalled: every request
+ * of the batch waited for it). Read from the commit-time histogram.
+ */
+export async function slowCommits(base: string): Promise<number> {
+  const all = await metric(base, 'steady_intake_commit_seconds_count');
+  const quick = await metric(base, 'steady_intake_commit_seconds_bucket{le="0.25"}');
+  return Number.isNaN(all) ? 0 : all - (Number.isNaN(quick) ? 0 : quick);
 }
 
 export interface Session {

@@ -31,6 +31,7 @@ import {
   ownerSession,
   pinned,
   runLoad,
+  slowCommits,
   startSteady,
   work,
   type LoadResult,
@@ -218,6 +219,7 @@ async function benchSteady(
       let amCpu = 0;
       let maxBehind = 0;
       let maxCatchUpMs = 0;
+      const slowBefore = await slowCommits(url);
       for (let i = 0; i < runs; i++) {
         const before = cpuMs(pid);
         const run = await runLoad(target, bodies, seconds, connections);
@@ -267,13 +269,14 @@ async function benchSteady(
             }),
       });
       extra.push(
-        `after a run of "${scenario}": pipeline at most ${fmt(maxBehind)} events behind, caught up within ${(maxCatchUpMs / 1000).toFixed(1)} s`,
+        `after a run of "${scenario}": pipeline at most ${fmt(maxBehind)} events behind, caught up within ${(maxCatchUpMs / 1000).toFixed(1)} s; intake commits over 0.25 s: ${fmt((await slowCommits(url)) - slowBefore)}`,
       );
     }
     // p99 at 80% of the peak single-event rate.
     const peak = rows.find((r) => r.scenario.startsWith('PagerDuty'))?.steady;
     if (peak !== undefined) {
       const rate = Math.round((peak.ok / peak.seconds) * 0.8);
+      const slowBefore = await slowCommits(url);
       const at80 = await runLoad(
         `${url}/v2/enqueue`,
         pagerDutyEvents(pool, keys.pdKey),
@@ -283,7 +286,7 @@ async function benchSteady(
       );
       expectedPd += at80.ok;
       extra.push(
-        `PagerDuty events at 80% of peak (${rate}/s): p50 ${at80.p50} ms, p99 ${at80.p99} ms, max ${at80.max} ms, ${at80.failed} failed`,
+        `PagerDuty events at 80% of peak (${rate}/s): p50 ${at80.p50} ms, p99 ${at80.p99} ms, max ${at80.max} ms, ${at80.failed} failed; intake commits over 0.25 s: ${fmt((await slowCommits(url)) - slowBefore)}`,
       );
     }
     if (args.million) {
