@@ -122,32 +122,27 @@ export async function appendTimeline(
 
 /**
  * An incident's timeline for reading: its first `head` entries and its latest `tail`, in
- * sequence order. A storm's incident has an entry for every alert that joined, and what
- * people did (acknowledged, resolved) comes after all of them.
+ * sequence order, in one query. A storm's incident has an entry for every alert that joined,
+ * and what people did (acknowledged, resolved) comes after all of them. Sequence numbers run
+ * 1…`lastSequence` without gaps (appendTimeline), so both parts are ranges.
  */
-export async function listTimeline(
+export function listTimeline(
   db: Db,
   incidentId: string,
-  limits: { head: number; tail: number },
+  parts: { head: number; tail: number; lastSequence: number },
 ): Promise<TimelineRow[]> {
-  const [head, tail] = await Promise.all([
-    db
-      .selectFrom('incidentTimeline')
-      .selectAll()
-      .where('incidentId', '=', incidentId)
-      .orderBy('sequence', 'asc')
-      .limit(limits.head)
-      .execute(),
-    db
-      .selectFrom('incidentTimeline')
-      .selectAll()
-      .where('incidentId', '=', incidentId)
-      .orderBy('sequence', 'desc')
-      .limit(limits.tail)
-      .execute(),
-  ]);
-  const headEnd = head.at(-1)?.sequence ?? 0;
-  return head.concat(tail.filter((t) => t.sequence > headEnd).reverse());
+  return db
+    .selectFrom('incidentTimeline')
+    .selectAll()
+    .where('incidentId', '=', incidentId)
+    .where((eb) =>
+      eb.or([
+        eb('sequence', '<=', parts.head),
+        eb('sequence', '>', parts.lastSequence - parts.tail),
+      ]),
+    )
+    .orderBy('sequence', 'asc')
+    .execute();
 }
 
 /**

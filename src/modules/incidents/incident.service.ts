@@ -107,13 +107,15 @@ function toSilenceView(row: SilenceRow, now: number): SilenceView {
   };
 }
 
-/** Entries a timeline view leaves out: the gap in its sequence numbers (they are consecutive). */
+/** Entries a timeline view leaves out: its sequence numbers are consecutive but for one gap. */
 function omittedBetween(sequences: readonly number[]): number {
-  let omitted = 0;
-  for (let i = 1; i < sequences.length; i++)
-    omitted += (sequences[i] as number) - (sequences[i - 1] as number) - 1;
-  return omitted;
+  const first = sequences[0];
+  const last = sequences.at(-1);
+  return first === undefined || last === undefined ? 0 : last - first + 1 - sequences.length;
 }
+
+/** The timeline a view lists: its first entries and its latest, the middle left out. */
+const timelineView = { head: 100, tail: 1900 };
 
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
 function decodeCursor(cursor: string | undefined): string | null {
@@ -248,7 +250,7 @@ export function createIncidentService(deps: {
       const row = await load(db, idOrNumber);
       const [alerts, timeline, notifications] = await Promise.all([
         alertPage(row.id, null, incidentListedAlerts),
-        listTimeline(db, row.id, { head: 100, tail: 1900 }),
+        listTimeline(db, row.id, { ...timelineView, lastSequence: row.timelineSeq }),
         listNotifications(db, row.id),
       ]);
       return {
