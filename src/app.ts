@@ -21,7 +21,7 @@ import { sessionCookieSettings, type ModuleContext } from './platform/context.ts
 import { registerErrorHandler } from './platform/error-handler.ts';
 import { AppError } from './platform/errors.ts';
 import { registerLazyRequestLoggers } from './platform/lazy-logger.ts';
-import { loggerOptions, logsAt } from './platform/logger.ts';
+import { loggerOptions, logsAt, silentLogger } from './platform/logger.ts';
 import { loadSecretBox } from './platform/secret-box.ts';
 import { requestIdFrom } from './platform/request-id.ts';
 import {
@@ -31,6 +31,12 @@ import {
   registerProcessMetrics,
 } from './platform/metrics.ts';
 import { exposedCollector, startMemoryTrimmer } from './platform/memory-trim.ts';
+import { BackgroundWork } from './platform/background.ts';
+import {
+  ConnectionGuard,
+  effectiveConnectionCap,
+  openFileLimit,
+} from './platform/connection-guard.ts';
 import { registerSecurityHeaders } from './platform/security-headers.ts';
 import { StaticAssets } from './platform/static-assets.ts';
 import { parseStrictJson } from './platform/strict-json.ts';
@@ -74,7 +80,6 @@ declare module 'fastify' {
   }
 }
 
-const requestTimeoutMs = 30_000;
 const keepAliveTimeoutMs = 72_000;
 
 type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -110,20 +115,51 @@ export async function buildApp(
   // Alert intake is answered before the framework (see intake-http.ts); the handler is built
   // with the modules, after the framework, so the server looks it up per request.
   const front: FrontDoor = { intake: null, framework: null };
+  const metrics = new MetricsRegistry();
+  const background = new BackgroundWork({
+    log: silentLogger,
+    failures: metrics.counter(
+      'steady_background_errors_total',
+      'Unexpected errors in background work (timers, loops), by task; the work is retried.',
+    ),
+  });
+  const guard = new ConnectionGuard({
+    maxConnections: effectiveConnectionCap(config.maxConnections, openFileLimit()),
+    idleTimeoutMs: config.httpHeadersTimeoutMs,
+    log: silentLogger,
+    closed: metrics.counter(
+      'steady_http_connections_closed_total',
+      'Connections Steady closed or refused to keep their number bounded, by reason.',
+    ),
+  });
   const app = Fastify({
     serverFactory: (handler) => {
       front.framework = handler;
-      const server = createServer((request, response) => {
-        if (front.intake?.(request, response) !== true) handler(request, response);
-      });
-      server.keepAliveTimeout = keepAliveTimeoutMs;
-      server.requestTimeout = requestTimeoutMs;
+      const server = createServer(
+        {
+          headersTimeout: config.httpHeadersTimeoutMs,
+          requestTimeout: config.httpRequestTimeoutMs,
+          keepAliveTimeout: keepAliveTimeoutMs,
+          // How often Node checks the two timeouts above (its default, 30 s, let a
+          // 30 s limit fire after up to a minute).
+          connectionsCheckingInterval: 1000,
+        },
+        (request, response) => {
+          guard.requestStarted(request.socket, (done) => response.once('close', done));
+          if (front.intake?.(request, response) !== true) handler(request, response);
+        },
+      );
+      guard.attach(server);
+      // Once listening, an accept that fails (out of file descriptors) is reported, never fatal.
+      server.once('listening', () =>
+        server.on('error', (error) => background.failed('http.accept', error)),
+      );
       return server;
     },
     logger: options.logger ?? loggerOptions(config.logLevel),
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
-    requestTimeout: requestTimeoutMs,
+    requestTimeout: config.httpRequestTimeoutMs,
     keepAliveTimeout: keepAliveTimeoutMs,
     // One 'request completed' line per request, written by our onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
@@ -132,8 +168,10 @@ export async function buildApp(
     routerOptions: { maxParamLength: 200 },
   });
 
+  background.useLogger(app.log);
+  guard.useLogger(app.log);
   try {
-    return await assemble(app, config, store, clock, front);
+    return await assemble(app, { config, store, clock, front, metrics, background });
   } catch (error) {
     await app.close();
     await store.close();
@@ -141,14 +179,17 @@ export async function buildApp(
   }
 }
 
-async function assemble(
-  app: FastifyInstance,
-  config: Config,
-  store: Store,
-  clock: Clock,
-  front: FrontDoor,
-): Promise<FastifyInstance> {
-  const metrics = new MetricsRegistry();
+interface Parts {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  front: FrontDoor;
+  metrics: MetricsRegistry;
+  background: BackgroundWork;
+}
+
+async function assemble(app: FastifyInstance, parts: Parts): Promise<FastifyInstance> {
+  const { config, store, clock, front, metrics, background } = parts;
   const httpMetrics = new HttpMetrics(metrics);
   const stopProcessMetrics = registerProcessMetrics(metrics);
   // The name this process writes into the leases it takes (jobs, the pipeline cursor).
@@ -174,7 +215,15 @@ async function assemble(
       `steady_jobs{state="failed"} ${counts.failed}`,
     ].join('\n');
   });
-  const ctx: ModuleContext = { config, store, clock, log: app.log, metrics, scheduler };
+  const ctx: ModuleContext = {
+    config,
+    store,
+    clock,
+    log: app.log,
+    metrics,
+    scheduler,
+    background,
+  };
   const modules = createModules(ctx, owner);
 
   const routes = collectRoutes(app);
@@ -250,6 +299,7 @@ async function assemble(
       await modules.pipeline.start();
       await scheduler.start();
       trimmer = startMemoryTrimmer({
+        background,
         collect: exposedCollector(),
         eventsHandled: () =>
           modules.intake.writer.committedEvents + modules.pipeline.processedEvents,

@@ -24,6 +24,9 @@ export interface Config {
   webDir: string;
   secretKey: string | null;
   intakeRateLimitPerMinute: number;
+  maxConnections: number;
+  httpHeadersTimeoutMs: number;
+  httpRequestTimeoutMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -221,6 +224,29 @@ const specs: { [K in keyof Config]: SettingSpec<K> } = {
       'Default most requests per minute one integration may send (an integration can set its own).',
     fallback: () => 60_000,
     parse: integer(1, 100_000_000),
+  },
+  maxConnections: {
+    key: 'maxConnections',
+    env: 'STEADY_MAX_CONNECTIONS',
+    description:
+      'Most open HTTP connections (lowered to fit the open-file limit); past it the longest-idle one is closed.',
+    fallback: () => 10_000,
+    parse: integer(16, 1_000_000),
+  },
+  httpHeadersTimeoutMs: {
+    key: 'httpHeadersTimeoutMs',
+    env: 'STEADY_HTTP_HEADERS_TIMEOUT_MS',
+    description:
+      'A connection that has not sent a complete request head within this time is closed.',
+    fallback: () => 10_000,
+    parse: integer(1000, 600_000),
+  },
+  httpRequestTimeoutMs: {
+    key: 'httpRequestTimeoutMs',
+    env: 'STEADY_HTTP_REQUEST_TIMEOUT_MS',
+    description: 'A request whose head and body are not received within this time gets 408.',
+    fallback: () => 30_000,
+    parse: integer(1000, 600_000),
   },
 };
 

@@ -18,6 +18,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const address = await app.listen({ host: config.host, port: config.port });
   // Port 0 picks a free port; a base URL derived from it would point nowhere.
   if (new URL(config.baseUrl).port === '0') config.baseUrl = address;
+  // The last line of defence for background work (see platform/background.ts): an error no
+  // code caught is logged and counted, and the server goes on. Every loop and timer in Steady
+  // retries its work at its next turn, so staying up loses nothing, while exiting would stop
+  // intake for every sender until something restarts the process.
+  const { background } = app.steady.ctx;
+  const onUnhandled = (error: unknown) => background.failed('unhandled', error);
+  process.on('uncaughtException', onUnhandled);
+  process.on('unhandledRejection', onUnhandled);
   await app.steady.start();
   app.log.info(
     {
@@ -31,6 +39,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   return {
     app,
     address,
-    close: () => (closing ??= app.close()),
+    close: () =>
+      (closing ??= app.close().finally(() => {
+        process.off('uncaughtException', onUnhandled);
+        process.off('unhandledRejection', onUnhandled);
+      })),
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Store } from '../db/store.ts';
 import type { Scheduler } from '../jobs/index.ts';
+import type { BackgroundWork } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { MetricsRegistry } from './metrics.ts';
 
@@ -13,6 +14,8 @@ export interface ModuleContext {
   log: FastifyBaseLogger;
   metrics: MetricsRegistry;
   scheduler: Scheduler;
+  /** Where background work reports errors it did not expect (never fatal). */
+  background: BackgroundWork;
 }
 
 /** Cookie name and flags of the login session, derived from the public URL. */

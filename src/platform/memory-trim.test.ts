@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { silentLogger } from './logger.ts';
+import { BackgroundWork } from './background.ts';
 import { MetricsRegistry } from './metrics.ts';
 import {
   defaultTrimPolicy,
@@ -103,6 +104,7 @@ describe('startMemoryTrimmer', () => {
     let collected = 0;
     const metrics = new MetricsRegistry();
     const trimmer = startMemoryTrimmer({
+      background: new BackgroundWork({}),
       collect: () => {
         collected++;
         rss = 180 * MB;
@@ -128,10 +130,42 @@ describe('startMemoryTrimmer', () => {
     assert.equal(rss, 180 * MB);
   });
 
+  it('reports a reading that throws (out of file descriptors), counts it and keeps reading', async () => {
+    const metrics = new MetricsRegistry();
+    const background = new BackgroundWork({
+      failures: metrics.counter('steady_background_errors_total', 'Errors.'),
+    });
+    let readings = 0;
+    const trimmer = startMemoryTrimmer({
+      background,
+      collect: () => undefined,
+      eventsHandled: () => 0,
+      log: silentLogger,
+      intervalMs: 5,
+      rssBytes: () => {
+        readings++;
+        // The first reading is the decider's baseline, taken at start; the timer's all throw.
+        if (readings > 1)
+          throw Object.assign(new Error('EMFILE: too many open files, uv_resident_set_memory'), {
+            code: 'EMFILE',
+          });
+        return 100 * MB;
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    trimmer.stop();
+    assert.ok(readings >= 3, `the timer kept running after a failure (${readings} readings)`);
+    assert.match(
+      await metrics.render(),
+      /^steady_background_errors_total\{task="memory.trim"\} [2-9]\d*$/m,
+    );
+  });
+
   it('does nothing without an exposed collector', () => {
     // This test process runs without --expose-gc.
     assert.equal(exposedCollector(), null);
     const trimmer = startMemoryTrimmer({
+      background: new BackgroundWork({}),
       collect: null,
       eventsHandled: () => 0,
       log: silentLogger,

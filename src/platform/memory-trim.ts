@@ -1,3 +1,4 @@
+import type { BackgroundWork } from './background.ts';
 import type { Logger } from './logger.ts';
 import type { Counter } from './metrics.ts';
 
@@ -86,6 +87,8 @@ export class TrimDecider {
 }
 
 export interface MemoryTrimmerOptions {
+  /** Reports a failed reading (reading memory opens a file, which can fail); the next runs. */
+  background: BackgroundWork;
   /** A full collection that reduces memory; null when the process was started without --expose-gc. */
   collect: (() => void) | null;
   eventsHandled: () => number;
@@ -119,23 +122,26 @@ export function startMemoryTrimmer(options: MemoryTrimmerOptions): { stop: () =>
     now: now(),
   });
   const decider = new TrimDecider(options.policy ?? defaultTrimPolicy, read());
-  const timer = setInterval(() => {
-    const reading = read();
-    if (!decider.observe(reading)) return;
-    const started = now();
-    collect();
-    const after = rssBytes();
-    decider.trimmed(after, now());
-    trims?.inc({});
-    log.info(
-      {
-        rssBeforeMb: Math.round(reading.rssBytes / 1_048_576),
-        rssAfterMb: Math.round(after / 1_048_576),
-        ms: Math.round(now() - started),
-      },
-      'memory: gave memory back after a storm',
-    );
-  }, options.intervalMs ?? 5000);
+  const timer = setInterval(
+    options.background.guard('memory.trim', () => {
+      const reading = read();
+      if (!decider.observe(reading)) return;
+      const started = now();
+      collect();
+      const after = rssBytes();
+      decider.trimmed(after, now());
+      trims?.inc({});
+      log.info(
+        {
+          rssBeforeMb: Math.round(reading.rssBytes / 1_048_576),
+          rssAfterMb: Math.round(after / 1_048_576),
+          ms: Math.round(now() - started),
+        },
+        'memory: gave memory back after a storm',
+      );
+    }),
+    options.intervalMs ?? 5000,
+  );
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

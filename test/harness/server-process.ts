@@ -20,8 +20,22 @@ export interface ServerProcess {
 export function startServerProcess(
   env: Record<string, string>,
   timeoutMs = 20_000,
+  options: { openFileLimit?: number } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [mainScript, 'serve'], {
+  // A lower open-file limit is set by the shell that then becomes the server (exec).
+  const [command, args] =
+    options.openFileLimit === undefined
+      ? [process.execPath, [mainScript, 'serve']]
+      : [
+          '/bin/sh',
+          [
+            '-c',
+            `ulimit -n ${String(options.openFileLimit)} && exec "$0" "$1" serve`,
+            process.execPath,
+            mainScript,
+          ],
+        ];
+  const child = spawn(command, args, {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
@@ -92,4 +106,40 @@ export function runSteady(
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   child.stdin.end(options.stdin ?? '');
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/**
+ * On a fresh server: creates the owner account, a service named `name` and a generic
+ * integration with a high rate limit; returns the integration's key.
+ */
+export async function createOwnerAndKey(url: string, name: string): Promise<string> {
+  const owner = await fetch(`${url}/api/setup/owner`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: `${name}@example.com`,
+      name: 'Process Test',
+      password: 'kill dash nine test',
+    }),
+  });
+  if (owner.status !== 201) throw new Error(`owner: ${owner.status} ${await owner.text()}`);
+  const session = {
+    cookie: (owner.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
+    'x-csrf-token': ((await owner.json()) as { csrfToken: string }).csrfToken,
+  };
+  const post = async (route: string, body: unknown) => {
+    const response = await fetch(`${url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...session },
+      body: JSON.stringify(body),
+    });
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const service = await post('/api/services', { name });
+  const integration = await post('/api/integrations', {
+    serviceId: service.id,
+    type: 'generic',
+    rateLimitPerMinute: 1_000_000,
+  });
+  return integration.key as string;
 }

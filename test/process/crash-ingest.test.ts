@@ -5,7 +5,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openStore, type Store } from '../../src/db/store.ts';
 import { engines, type TestDatabase } from '../harness/engines.ts';
-import { startServerProcess, type ServerProcess } from '../harness/server-process.ts';
+import {
+  createOwnerAndKey,
+  startServerProcess,
+  type ServerProcess,
+} from '../harness/server-process.ts';
 
 // RELIABILITY F1: kill -9 during ingest loses nothing that was acknowledged. Eight clients
 // send alerts with unique dedup keys; the server is SIGKILLed after a random number of them
@@ -19,38 +23,6 @@ const seed = Number(process.env.SEED ?? Date.now() % 100_000);
 function random(state: { s: number }): number {
   state.s = (state.s * 1_103_515_245 + 12_345) % 2_147_483_648;
   return state.s / 2_147_483_648;
-}
-
-async function setUp(url: string): Promise<string> {
-  const owner = await fetch(`${url}/api/setup/owner`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: 'crash@example.com',
-      name: 'Crash',
-      password: 'kill dash nine test',
-    }),
-  });
-  assert.equal(owner.status, 201, await owner.clone().text());
-  const session = {
-    cookie: (owner.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
-    'x-csrf-token': ((await owner.json()) as { csrfToken: string }).csrfToken,
-  };
-  const post = async (route: string, body: unknown) => {
-    const response = await fetch(`${url}${route}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...session },
-      body: JSON.stringify(body),
-    });
-    return (await response.json()) as Record<string, unknown>;
-  };
-  const service = await post('/api/services', { name: 'crash' });
-  const integration = await post('/api/integrations', {
-    serviceId: service.id,
-    type: 'generic',
-    rateLimitPerMinute: 1_000_000,
-  });
-  return integration.key as string;
 }
 
 /** Sends the keys in `queue` from `clients` connections until the queue is empty or the server dies. */
@@ -104,7 +76,7 @@ for (const engine of engines) {
       const state = { s: seed };
       const acknowledged = new Set<number>();
       let server: ServerProcess = await startServerProcess(env);
-      const key = await setUp(server.url);
+      const key = await createOwnerAndKey(server.url, 'crash');
       let pending = Array.from({ length: total }, (_, i) => i);
       for (let kill = 0; kill < 3; kill++) {
         const killAfter = acknowledged.size + 100 + Math.floor(random(state) * 400);
