@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
+import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
@@ -40,6 +41,7 @@ import {
 import { registerSecurityHeaders } from './platform/security-headers.ts';
 import { StaticAssets } from './platform/static-assets.ts';
 import { parseStrictJson } from './platform/strict-json.ts';
+import { storableValue } from './platform/text.ts';
 import { registerValidation } from './platform/validation.ts';
 import { collectRoutes, type RouteEntry } from './platform/route-table.ts';
 
@@ -165,7 +167,11 @@ export async function buildApp(
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']) ?? randomUUID(),
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: {
+      maxParamLength: 200,
+      // As bodies: text in query strings is made storable on both engines (see text.ts).
+      querystringParser: (query: string) => storableValue(parseQuery(query)) as ParsedUrlQuery,
+    },
   });
 
   background.useLogger(app.log);
@@ -391,6 +397,12 @@ function createModules(ctx: ModuleContext, owner: string) {
 
 /** JSON is the only body format of the API; parse it strictly (see strict-json.ts). */
 function registerJsonBodies(app: FastifyInstance): void {
+  // Path parameters too: an id with a NUL in it is just an unknown id, on either engine.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (typeof request.params === 'object' && request.params !== null)
+      storableValue(request.params);
+    done();
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const charset = /charset=([^;\s]+)/i
@@ -401,7 +413,8 @@ function registerJsonBodies(app: FastifyInstance): void {
       return;
     }
     try {
-      done(null, parseStrictJson(body as Buffer));
+      // Text is stored the same on both engines (NUL and lone surrogates become U+FFFD).
+      done(null, storableValue(parseStrictJson(body as Buffer)));
     } catch (error) {
       done(error as Error);
     }

@@ -33,7 +33,7 @@ describe('NodeSqliteDialect statements', () => {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'steady-dialect-'));
     db = new Kysely({
-      dialect: new NodeSqliteDialect({ file: path.join(dir, 'test.db'), busyTimeoutMs: 1000 }),
+      dialect: new NodeSqliteDialect({ file: path.join(dir, 'test.db'), lockWaitMs: 1000 }),
     });
     await sql`create table rows (id integer primary key, note text not null)`.execute(db);
   });
@@ -92,7 +92,7 @@ describe('NodeSqliteDialect background checkpoints', () => {
     const db = new Kysely<{ rows: Row }>({
       dialect: new NodeSqliteDialect({
         file,
-        busyTimeoutMs: 1000,
+        lockWaitMs: 1000,
         backgroundCheckpoints: true,
         walRestartFrames: 64,
       }),
@@ -152,7 +152,7 @@ describe('NodeSqliteDialect page size', () => {
 
   it('creates a new database with 16 KB pages', async () => {
     const db = new Kysely<{ rows: Row }>({
-      dialect: new NodeSqliteDialect({ file: path.join(dir(), 'new.db'), busyTimeoutMs: 1000 }),
+      dialect: new NodeSqliteDialect({ file: path.join(dir(), 'new.db'), lockWaitMs: 1000 }),
     });
     await sql`create table rows (id integer primary key, note text not null)`.execute(db);
     assert.equal(await pageSize(db), newDatabasePageSize);
@@ -169,7 +169,7 @@ describe('NodeSqliteDialect page size', () => {
     old.exec("insert into rows (note) values ('written before')");
     old.close();
     const db = new Kysely<{ rows: Row }>({
-      dialect: new NodeSqliteDialect({ file, busyTimeoutMs: 1000, backgroundCheckpoints: true }),
+      dialect: new NodeSqliteDialect({ file, lockWaitMs: 1000, backgroundCheckpoints: true }),
     });
     assert.equal(await pageSize(db), 4096);
     await db

@@ -13,14 +13,18 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { isDatabaseBusy } from './errors.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 
 /** Options for the embedded SQLite store. */
 export interface NodeSqliteOptions {
   /** File path of the database (created when missing). */
   file: string;
-  /** How long a writer waits for another writer's lock before SQLITE_BUSY, in ms. */
-  busyTimeoutMs: number;
+  /**
+   * How long a write waits for another process's write lock before it fails with SQLITE_BUSY
+   * (which callers answer with 503), in ms. The wait is asynchronous (see `waitForLock`).
+   */
+  lockWaitMs: number;
   /** Checkpoint the WAL in a worker thread instead of on the event loop (the server does). */
   backgroundCheckpoints?: boolean;
   /** With background checkpoints: WAL frames beyond which the log is rewound (tests lower it). */
@@ -47,6 +51,20 @@ const walRestartBytes = 32 * 1_048_576;
 export function walRestartFramesFor(pageSize: number): number {
   return Math.ceil(walRestartBytes / pageSize);
 }
+
+/**
+ * SQLite's own busy wait, per attempt. node:sqlite is synchronous, so SQLite's busy handler
+ * sleeps on the event loop: with a 5 s timeout, one other process holding the write lock
+ * froze every request, /healthz included, for as long as it held it. So SQLite waits only this
+ * long, and the waiting beyond it happens between attempts, asynchronously.
+ */
+const syncBusyMs = 5;
+
+/** After a write waited its whole budget for the lock, later writes fail fast for this long. */
+const lockedFailFastMs = 1000;
+
+/** Pauses between attempts to take a lock another process holds (ms), then the last repeats. */
+const lockRetryDelaysMs = [5, 10, 20, 40, 80, 100];
 
 const statementCacheSize = 500;
 const maxCachedSqlLength = 4096;
@@ -77,14 +95,46 @@ export class NodeSqliteDialect implements Dialect {
     if (connection === undefined) throw new Error('The SQLite store is not open');
     return connection.statement(sql);
   }
+  /**
+   * Runs synchronous `work` with the connection held. `work` must start its transaction with
+   * BEGIN IMMEDIATE before anything else, so that a lock held by another process fails it
+   * before it has done anything; it is then run again once the lock is free (see waitForLock).
+   */
+  exclusive<T>(work: () => T, lockWaitMs?: number): Promise<T> {
+    const driver = this.#driver;
+    if (driver === undefined) return Promise.reject(new Error('The SQLite store is not open'));
+    return driver.exclusive(work, lockWaitMs);
+  }
+  /** Fails with SQLITE_BUSY when the write lock cannot be had within `waitMs` (readiness). */
+  async probeWriteLock(waitMs: number): Promise<void> {
+    const driver = this.#driver;
+    if (driver === undefined) throw new Error('The SQLite store is not open');
+    await driver.exclusive(() => {
+      const connection = driver.connection as NodeSqliteConnection;
+      connection.statement('BEGIN IMMEDIATE').run();
+      connection.statement('ROLLBACK').run();
+    }, waitMs);
+  }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();
   }
   createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
+    return new SharedConnectionAdapter();
   }
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new SqliteIntrospector(db);
+  }
+}
+
+/**
+ * SQLite's adapter, except that Kysely does not put its own mutex around the connection: the
+ * driver below has one, and it must be the only one, because a write waiting for another
+ * process's lock hands the connection to other queries between its attempts (waitForLock).
+ * Under Kysely's mutex every read waited behind that write.
+ */
+class SharedConnectionAdapter extends SqliteAdapter {
+  override get supportsMultipleConnections(): boolean {
+    return true;
   }
 }
 
@@ -99,13 +149,15 @@ class NodeSqliteDriver implements Driver {
   #checkpointer: SqliteCheckpointer | undefined;
   #queue: (() => void)[] = [];
   #busy = false;
+  /** Until then (performance.now()), another process was last seen holding the write lock. */
+  #lockedUntil = 0;
 
   constructor(options: NodeSqliteOptions) {
     this.#options = options;
   }
 
   init(): Promise<void> {
-    const db = new DatabaseSync(this.#options.file, { timeout: this.#options.busyTimeoutMs });
+    const db = new DatabaseSync(this.#options.file, { timeout: syncBusyMs });
     // Before WAL mode, so it takes effect only where the file is new: an existing database
     // keeps the page size it was created with.
     db.exec(`PRAGMA page_size = ${String(newDatabasePageSize)}`);
@@ -115,7 +167,7 @@ class NodeSqliteDriver implements Driver {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = FULL');
     db.exec('PRAGMA foreign_keys = ON');
-    db.exec(`PRAGMA busy_timeout = ${String(this.#options.busyTimeoutMs)}`);
+    db.exec(`PRAGMA busy_timeout = ${String(syncBusyMs)}`);
     if (this.#options.backgroundCheckpoints) {
       db.exec('PRAGMA wal_autocheckpoint = 0');
       this.#checkpointer = new SqliteCheckpointer(this.#options.file, {
@@ -131,8 +183,49 @@ class NodeSqliteDriver implements Driver {
         onError: () => db.exec('PRAGMA wal_autocheckpoint = 1000'),
       });
     }
-    this.#connection = new NodeSqliteConnection(db);
+    this.#connection = new NodeSqliteConnection(db, (attempt) => this.waitForLock(attempt));
     return Promise.resolve();
+  }
+
+  /**
+   * Runs `attempt` (with the connection held) until it does not fail with SQLITE_BUSY, for at
+   * most `waitMs`. Between attempts the connection is handed to whoever waits for it (reads
+   * go on: WAL lets them run beside another process's write) and the wait is a timer, never a
+   * sleep on the event loop. Only for work that a busy error fails before it changed anything.
+   */
+  async waitForLock<T>(attempt: () => T, waitMs = this.#options.lockWaitMs): Promise<T> {
+    const started = performance.now();
+    // While the lock has just been found held for a whole wait, writes try once and fail fast
+    // (a request with three writes would otherwise wait three times over).
+    const budget = started < this.#lockedUntil ? 0 : waitMs;
+    for (let tries = 0; ; tries++) {
+      try {
+        const result = attempt();
+        this.#lockedUntil = 0;
+        return result;
+      } catch (error) {
+        const inTransaction = this.#connection?.raw.isTransaction ?? false;
+        if (!isDatabaseBusy(error) || inTransaction) throw error;
+        if (performance.now() - started >= budget) {
+          if (budget > 0) this.#lockedUntil = performance.now() + lockedFailFastMs;
+          throw error;
+        }
+      }
+      const delay = lockRetryDelaysMs[Math.min(tries, lockRetryDelaysMs.length - 1)] as number;
+      await this.releaseConnection();
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      await this.acquireConnection();
+    }
+  }
+
+  /** `work` with the connection held, waiting (asynchronously) for a lock another process holds. */
+  async exclusive<T>(work: () => T, waitMs?: number): Promise<T> {
+    await this.acquireConnection();
+    try {
+      return await this.waitForLock(work, waitMs);
+    } finally {
+      await this.releaseConnection();
+    }
   }
 
   /** The one connection, once open. */
@@ -154,8 +247,10 @@ class NodeSqliteDriver implements Driver {
     return Promise.resolve();
   }
 
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+  async beginTransaction(): Promise<void> {
+    const connection = this.#connection;
+    if (connection === undefined) throw new Error('SQLite store is closed');
+    await this.waitForLock(() => connection.statement('BEGIN IMMEDIATE').run());
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('COMMIT'));
@@ -198,13 +293,17 @@ function toSqlite(value: unknown): SQLInputValue {
   throw new TypeError(`Cannot store a value of type ${typeof value} in SQLite`);
 }
 
+type LockWaiter = <T>(attempt: () => T) => Promise<T>;
+
 class NodeSqliteConnection implements DatabaseConnection {
   readonly #db: DatabaseSync;
+  readonly #waitForLock: LockWaiter;
   // Preparing is a noticeable share of a small query's cost; the cache is bounded (LRU).
   readonly #statements = new Map<string, StatementSync>();
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, waitForLock: LockWaiter) {
     this.#db = db;
+    this.#waitForLock = waitForLock;
   }
 
   /** The raw handle, for the few hot paths that bypass the query builder. */
@@ -213,18 +312,25 @@ class NodeSqliteConnection implements DatabaseConnection {
   }
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    // Inside a transaction (which holds the write lock) a statement runs at once; a statement
+    // on its own is its own transaction and may have to wait for another process's lock.
+    if (this.#db.isTransaction) return Promise.resolve(this.#execute<R>(compiledQuery));
+    return this.#waitForLock(() => this.#execute<R>(compiledQuery));
+  }
+
+  #execute<R>(compiledQuery: CompiledQuery): QueryResult<R> {
     const stmt = this.#prepare(compiledQuery.sql);
     try {
       const params = compiledQuery.parameters.map(toSqlite);
       if (stmt.columns().length > 0) {
-        return Promise.resolve({ rows: stmt.all(...params) as R[] });
+        return { rows: stmt.all(...params) as R[] };
       }
       const { changes, lastInsertRowid } = stmt.run(...params);
-      return Promise.resolve({
+      return {
         rows: [],
         numAffectedRows: BigInt(changes),
         insertId: BigInt(lastInsertRowid),
-      });
+      };
     } finally {
       if (!this.#statements.has(compiledQuery.sql)) finalize(stmt);
     }

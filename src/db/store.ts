@@ -25,8 +25,12 @@ export interface RawSqlite {
    * `exclusive` section of the caller (node:sqlite is synchronous, so nothing runs in between).
    */
   statement(sql: string): StatementSync;
-  /** Runs `work` synchronously with the connection held (takes its turn after running transactions). */
-  exclusive<T>(work: () => T): Promise<T>;
+  /**
+   * Runs `work` synchronously with the connection held (takes its turn after running
+   * transactions). `work` must begin with BEGIN IMMEDIATE: when another process holds the
+   * write lock that fails before anything is done, and `work` runs again once the lock is free.
+   */
+  exclusive<T>(work: () => T, lockWaitMs?: number): Promise<T>;
 }
 
 /** The database, whichever engine holds it. */
@@ -45,6 +49,11 @@ export interface Store {
   relaxedTransaction<T>(work: (trx: Db) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Throws when a write could not start within `waitMs` because another process holds the
+   * database's write lock (SQLite; on PostgreSQL rows are locked, not the database: no-op).
+   */
+  probeWriteLock(waitMs: number): Promise<void>;
   /** Closes every connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -62,12 +71,18 @@ export function openStore(options: StoreOptions): Store {
   return isPostgresUrl(options.databaseUrl) ? openPostgres(options) : openSqlite(options);
 }
 
+/**
+ * Longest wait for another process's SQLite write lock before the write fails (and intake
+ * answers 503 with Retry-After): under 2 s, so a sender always has its answer within 2 s.
+ */
+export const sqliteLockWaitMs = 1500;
+
 function openSqlite(options: StoreOptions): Store {
   const file = path.resolve(options.databaseUrl.slice('sqlite:'.length));
   mkdirSync(path.dirname(file), { recursive: true });
   const dialect = new NodeSqliteDialect({
     file,
-    busyTimeoutMs: options.timeoutMs,
+    lockWaitMs: Math.min(options.timeoutMs, sqliteLockWaitMs),
     backgroundCheckpoints: options.backgroundCheckpoints ?? false,
   });
   const db = new Kysely<Schema>({ dialect, plugins: [new CamelCasePlugin()] });
@@ -77,7 +92,7 @@ function openSqlite(options: StoreOptions): Store {
     sqliteFile: file,
     sqlite: {
       statement: (text) => dialect.statement(text),
-      exclusive: (work) => db.connection().execute(() => Promise.resolve(work())),
+      exclusive: (work, lockWaitMs) => dialect.exclusive(work, lockWaitMs),
     },
     // The connection is held across the pragma and the transaction, so nothing else runs
     // under the relaxed setting (synchronous cannot change inside a transaction).
@@ -93,9 +108,13 @@ function openSqlite(options: StoreOptions): Store {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    probeWriteLock: (waitMs) => dialect.probeWriteLock(waitMs),
     close: () => db.destroy(),
   };
 }
+
+/** Longest wait to connect to PostgreSQL or for a free pooled connection. */
+export const postgresConnectWaitMs = 1500;
 
 // bigint (int8) arrives from pg as a string by default; Steady's bigints are epoch
 // milliseconds and row ids, which fit a double exactly.
@@ -111,14 +130,22 @@ function openPostgres(options: StoreOptions): Store {
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolMax,
-    connectionTimeoutMillis: options.timeoutMs,
+    // Connecting, and waiting for a free connection, are bounded tighter than queries, so
+    // that a database that refuses or swallows connections is a 503 within 2 s, not 5.
+    connectionTimeoutMillis: Math.min(options.timeoutMs, postgresConnectWaitMs),
     query_timeout: options.timeoutMs,
     statement_timeout: options.timeoutMs,
     keepAlive: true,
     types: pgTypes,
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection must not crash the process: the pool replaces an idle one,
+  // and one in use fails its query (the caller answers 503). Without a listener on the client
+  // itself, a connection dropped while the client is checked out between two queries of a
+  // transaction is an 'error' event nobody handles, which ends the process.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Schema>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
@@ -136,6 +163,7 @@ function openPostgres(options: StoreOptions): Store {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    probeWriteLock: () => Promise.resolve(),
     close: () => db.destroy(),
   };
 }

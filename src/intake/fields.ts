@@ -1,3 +1,4 @@
+import { storableText } from '../platform/text.ts';
 import { severities, type AlertImage, type AlertLink, type Severity } from './event.ts';
 
 // Limits on what one event may carry. Over-long text is truncated with a marker (as
@@ -15,9 +16,6 @@ export const limits = {
 } as const;
 
 export const truncationMarker = ' [truncated]';
-// NUL and surrogate code units are exactly what this looks for.
-// eslint-disable-next-line no-control-regex
-const needsCleaning = /[\u0000\uD800-\uDFFF]/;
 
 /**
  * Text both engines store identically: NUL becomes U+FFFD (PostgreSQL text cannot hold it),
@@ -27,8 +25,7 @@ const needsCleaning = /[\u0000\uD800-\uDFFF]/;
 export function cleanText(value: string, max: number): string {
   let text = value;
   if (text.length > max) text = text.slice(0, max - truncationMarker.length) + truncationMarker;
-  if (needsCleaning.test(text)) text = text.replaceAll('\u0000', '\uFFFD').toWellFormed();
-  return text;
+  return storableText(text);
 }
 
 /** A cleaned string, or null when `value` is not a non-empty string. */

@@ -231,5 +231,29 @@ for (const engine of engines) {
       assert.equal(cursor.status, 400);
       assert.equal(cursor.json.error.field, 'cursor');
     });
+
+    it('stores NUL and lone surrogates in any text as U+FFFD, the same on both engines', async () => {
+      // PostgreSQL text cannot hold NUL: this used to be a 500 there and a 201 on SQLite.
+      const service = await owner.post('/api/services', {
+        name: 'nul-svc',
+        description: 'before\u0000after \uD800 end',
+      });
+      assert.equal(service.status, 201, service.text);
+      assert.equal(service.json.description, 'before\uFFFDafter \uFFFD end');
+      const read = await owner.get(`/api/services/${service.json.id}`);
+      assert.equal(read.json.description, 'before\uFFFDafter \uFFFD end');
+      const silence = await owner.post('/api/silences', {
+        reason: 'drill\u0000',
+        endsAt: '2099-01-01T00:00:00Z',
+        matchers: [{ label: 'alert\u0000name', op: '=', value: 'Db\u0000Down' }],
+      });
+      assert.equal(silence.status, 201, silence.text);
+      assert.equal(silence.json.reason, 'drill\uFFFD');
+      // In a query string and a path parameter: an ordinary search, an ordinary unknown id.
+      const search = await owner.get('/api/alerts?q=%00');
+      assert.equal(search.status, 200, search.text);
+      const unknown = await owner.get('/api/incidents/%00');
+      assert.ok([400, 404].includes(unknown.status), unknown.text);
+    });
   });
 }

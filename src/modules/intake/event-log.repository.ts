@@ -45,7 +45,12 @@ export interface AppendResult {
 
 /** Appends batches of accepted requests to the intake log, each batch in one transaction. */
 export interface IntakeAppender {
-  append(records: readonly IntakeRecord[], now: number): Promise<AppendResult>;
+  /**
+   * Writes `records` in one transaction. `lockWaitMs`: how long it may wait for a write lock
+   * another process holds (SQLite) before failing with a busy error; the store's default if
+   * not given.
+   */
+  append(records: readonly IntakeRecord[], now: number, lockWaitMs?: number): Promise<AppendResult>;
   close(): Promise<void>;
 }
 
@@ -67,8 +72,9 @@ export function createIntakeAppender(store: Store): IntakeAppender {
   const inserts = compileInserts(store.db);
   const wal = store.sqliteFile === null ? null : new WalSync(store.sqliteFile);
   return {
-    async append(records, now) {
-      if (wal === null) return sqlite.exclusive(() => appendSqlite(sqlite, inserts, records, now));
+    async append(records, now, lockWaitMs) {
+      if (wal === null)
+        return sqlite.exclusive(() => appendSqlite(sqlite, inserts, records, now), lockWaitMs);
       // Commit without waiting for the disk, then flush the WAL on the thread pool: the batch
       // is acknowledged only after that (see WalSync), and meanwhile requests keep arriving.
       const result = await sqlite.exclusive(() => {
@@ -78,7 +84,7 @@ export function createIntakeAppender(store: Store): IntakeAppender {
         } finally {
           sqlite.statement('PRAGMA synchronous = FULL').run();
         }
-      });
+      }, lockWaitMs);
       await wal.sync();
       return result;
     },

@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
+import { isDatabaseBusy } from '../../db/errors.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Histogram } from '../../platform/metrics.ts';
@@ -10,6 +11,8 @@ export type WriteResult = 'stored' | 'duplicate';
 
 interface Pending {
   record: IntakeRecord;
+  /** When it was submitted (performance.now()). */
+  since: number;
   resolve: (result: WriteResult) => void;
   reject: (error: Error) => void;
 }
@@ -23,6 +26,14 @@ export interface IntakeWriterOptions {
   maxBatchEvents?: number;
   /** Most events waiting for a commit; beyond it new requests are refused with 503. */
   maxPendingEvents?: number;
+  /**
+   * Every request is answered within this long of its arrival: one whose commit has not
+   * finished by then (a database locked by another process, unreachable, or black-holed) is
+   * answered 503 with Retry-After, so the sender retries; it is never answered 2xx unless
+   * committed. A commit that finishes after its requests were refused has stored them, and
+   * the sender's retry is then deduplicated into the same alerts.
+   */
+  answerWithinMs?: number;
   commitSeconds?: Histogram;
   batchEvents?: Histogram;
   /**
@@ -30,6 +41,14 @@ export interface IntakeWriterOptions {
    * them back, the events themselves with their log ids (wakes and feeds the pipeline).
    */
   onCommitted?: (events: number, committed: readonly EventRow[] | null) => void;
+}
+
+function tooSlow(): AppError {
+  return new AppError(
+    'unavailable',
+    'The database did not store the alert in time (it is locked or not answering); retry shortly.',
+    { headers: { 'retry-after': '2' } },
+  );
 }
 
 function overloaded(): AppError {
@@ -59,9 +78,16 @@ export class IntakeWriter {
   #committedEvents = 0;
   /** Events committed per tenth of a second, over the last second (a ring indexed by time). */
   readonly #recentCommits = new RecentCount(10, 100);
+  /** Answers requests that waited past `answerWithinMs` (runs only while some wait). */
+  #expiry: NodeJS.Timeout | undefined;
 
   constructor(options: IntakeWriterOptions) {
-    this.#options = { maxBatchEvents: 5000, maxPendingEvents: 50_000, ...options };
+    this.#options = {
+      maxBatchEvents: 5000,
+      maxPendingEvents: 50_000,
+      answerWithinMs: 1500,
+      ...options,
+    };
   }
 
   /** Events committed in the last second (how hard alerts are arriving right now). */
@@ -91,10 +117,38 @@ export class IntakeWriter {
     if (this.#pendingEvents + size > this.#options.maxPendingEvents)
       return Promise.reject(overloaded());
     return new Promise<WriteResult>((resolve, reject) => {
-      this.#pending.push({ record, resolve, reject });
+      this.#pending.push({ record, since: performance.now(), resolve, reject });
       this.#pendingEvents += size;
       this.#schedule();
     });
+  }
+
+  /** Refuses (503) the waiting requests that can no longer be answered in time. */
+  #expire(): void {
+    const limit = performance.now() - this.#options.answerWithinMs;
+    let count = 0;
+    while (count < this.#pending.length && (this.#pending[count] as Pending).since <= limit)
+      count++;
+    if (count === 0) return;
+    const expired = this.#pending.splice(0, count);
+    const failure = tooSlow();
+    for (const p of expired) {
+      this.#pendingEvents -= Math.max(1, p.record.events.length);
+      p.reject(failure);
+    }
+  }
+
+  /** While a commit runs, checks every 100 ms for requests that waited too long. */
+  #watchWhileCommitting(): void {
+    if (this.#expiry !== undefined) return;
+    this.#expiry = setInterval(() => {
+      this.#expire();
+      if (this.#flushing === null) {
+        clearInterval(this.#expiry);
+        this.#expiry = undefined;
+      }
+    }, 100);
+    this.#expiry.unref();
   }
 
   /** Writes whatever is waiting and resolves when it is committed (tests, shutdown). */
@@ -137,12 +191,15 @@ export class IntakeWriter {
   }
 
   #writeBatch(): Promise<void> {
+    this.#expire();
     const batch = this.#takeBatch();
     const flushing = this.#commit(batch).finally(() => {
       this.#flushing = null;
       if (this.#pending.length > 0) this.#schedule();
     });
     this.#flushing = flushing;
+    if (batch.length > 0 && performance.now() - (batch[0] as Pending).since > 100)
+      this.#watchWhileCommitting();
     return flushing;
   }
 
@@ -150,11 +207,35 @@ export class IntakeWriter {
     const { appender, clock, log, commitSeconds, batchEvents, onCommitted } = this.#options;
     const started = performance.now();
     const events = batch.reduce((n, p) => n + p.record.events.length, 0);
+    // The batch's oldest request sets how long this commit may take.
+    const oldest = batch[0]?.since ?? started;
+    const remainingMs = Math.max(50, oldest + this.#options.answerWithinMs - started);
+    const appended = appender.append(
+      batch.map((p) => p.record),
+      clock.now(),
+      remainingMs,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), remainingMs + 50);
+    });
     try {
-      const { stored, events: committed } = await appender.append(
-        batch.map((p) => p.record),
-        clock.now(),
-      );
+      const outcome = await Promise.race([appended, late]);
+      if (outcome === 'late') {
+        // The senders are answered now; the commit goes on, and the writer waits for it before
+        // the next batch, so a hung database never has more than one of them open. Requests
+        // arriving meanwhile are answered when their own time is up.
+        for (const p of batch) p.reject(tooSlow());
+        this.#watchWhileCommitting();
+        log.warn(
+          { requests: batch.length, events },
+          'intake: a commit is late; the senders got 503',
+        );
+        const result = await appended.catch(() => null);
+        if (result !== null && events > 0) onCommitted?.(events, result.events);
+        return;
+      }
+      const { stored, events: committed } = outcome;
       this.#recentCommits.add(performance.now(), events);
       this.#committedEvents += events;
       commitSeconds?.observe({}, (performance.now() - started) / 1000);
@@ -168,10 +249,14 @@ export class IntakeWriter {
       );
       const failure = new AppError(
         'unavailable',
-        'Steady could not store the alert; retry shortly.',
-        { headers: { 'retry-after': '5' }, cause: error },
+        isDatabaseBusy(error)
+          ? 'The database is locked by another process; retry shortly.'
+          : 'Steady could not store the alert; retry shortly.',
+        { headers: { 'retry-after': isDatabaseBusy(error) ? '2' : '5' }, cause: error },
       );
       for (const p of batch) p.reject(failure);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

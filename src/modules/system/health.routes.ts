@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isDatabaseBusy } from '../../db/errors.ts';
 import { pendingMigrations, type Store } from '../../db/store.ts';
 import { publicAccess } from '../../platform/access.ts';
 import type { MetricsRegistry } from '../../platform/metrics.ts';
@@ -26,11 +27,14 @@ export function registerHealthRoutes(
   app.get('/readyz', { config: { access: publicAccess } }, async (_request, reply) => {
     let problem: string | null = null;
     try {
-      await within(2000, store.ping());
-      const pending = await within(2000, pendingMigrations(store));
+      await within(1500, store.ping());
+      await within(1500, store.probeWriteLock(250));
+      const pending = await within(1500, pendingMigrations(store));
       if (pending.length > 0) problem = `migrations pending: ${pending.join(', ')}`;
     } catch (error) {
-      problem = `database unreachable: ${(error as Error).message}`;
+      problem = isDatabaseBusy(error)
+        ? 'database busy: another process holds its write lock, so nothing can be stored'
+        : `database unreachable: ${(error as Error).message}`;
     }
     if (problem !== null) return reply.status(503).send({ status: 'not_ready', reason: problem });
     return { status: 'ready', engine: store.engine };
