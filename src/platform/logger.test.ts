@@ -14,6 +14,31 @@ describe('redactUrl', () => {
     );
     assert.equal(redactUrl('/api/incidents/42'), '/api/incidents/42');
   });
+
+  it('finds keys by their shape wherever a mistyped URL puts them', () => {
+    const key = '0123456789abcdef0123456789abcdef';
+    const ping = '5bf66975-d4c7-4bf5-bcc8-b8d8a82ea278';
+    for (const url of [
+      `//api/intake/generic/${key}`,
+      `/api//intake/generic/${key}`,
+      `/API/intake/generic/${key.toUpperCase()}`,
+      `/api/intake/generic%2F${key}`,
+      `/api/intake/generic%2F%30123456789abcdef0123456789abcdef`,
+      `/api/intake/generic?key=${key}`,
+      `/v2/enqueue/${key}`,
+      `//ping/${ping}`,
+      `/PING/${ping}/fail`,
+      `/api/alerts?integrationKey=${ping}`,
+    ]) {
+      const redacted = redactUrl(url);
+      assert.doesNotMatch(redacted, /[0-9a-f]{7}/i, `${url} → ${redacted}`);
+    }
+  });
+
+  it('keeps object ids in API paths', () => {
+    const id = '0193a5c2-7e1f-7abc-8def-0123456789ab';
+    assert.equal(redactUrl(`/api/incidents/${id}/acknowledge`), `/api/incidents/${id}/acknowledge`);
+  });
 });
 
 describe('scrubSecrets', () => {

@@ -4,16 +4,45 @@ import type { LogLevel } from '../config.ts';
 // Secrets sit in headers, bodies and some URLs (intake keys, ping ids). Logs keep only a
 // prefix of URL secrets and never the headers or bodies that carry credentials.
 const secretPathPatterns: RegExp[] = [/^(\/api\/intake\/[^/]+\/)([^/?#]+)/, /^(\/ping\/)([^/?#]+)/];
+// What an integration key looks like (integration-key.ts): 32 hex digits, or a heartbeat's
+// UUID. A mistyped URL (`//api/intake/…`, `/API/…`, `generic%2F<key>`, `?key=<key>`) puts
+// the key where no route pattern expects it, so keys are also found by their shape.
+const hexKeyShape = /(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/gi;
+const uuidKeyShape =
+  /(?<![0-9a-f-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f-])/gi;
 
-/** The URL with secret path segments shortened to their first 6 characters. */
+const shorten = (secret: string): string => `${secret.slice(0, 6)}…`;
+
+function decoded(url: string): string {
+  if (!url.includes('%')) return url;
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The URL with secrets shortened to their first 6 characters: the secret path segment of the
+ * intake and ping routes, and anything shaped like a key anywhere (percent-encoding decoded
+ * first, so an encoded key is found too). UUIDs in the API's own paths are object ids and
+ * stay; elsewhere a UUID may be a heartbeat key.
+ */
 export function redactUrl(url: string): string {
+  let text = decoded(url);
   for (const pattern of secretPathPatterns) {
-    const match = pattern.exec(url);
+    const match = pattern.exec(text);
     if (match?.[1] !== undefined && match[2] !== undefined) {
-      return `${match[1]}${match[2].slice(0, 6)}…${url.slice(match[0].length)}`;
+      text = `${match[1]}${shorten(match[2])}${text.slice(match[0].length)}`;
+      break;
     }
   }
-  return url;
+  text = text.replace(hexKeyShape, shorten);
+  const [path = '', ...query] = text.split('?');
+  const isApiPath = path.startsWith('/api/') && !path.startsWith('/api/intake/');
+  return isApiPath
+    ? [path, ...query.map((q) => q.replace(uuidKeyShape, shorten))].join('?')
+    : text.replace(uuidKeyShape, shorten);
 }
 
 const secretKeys = new Set([

@@ -331,6 +331,46 @@ for (const engine of engines) {
       }
     });
 
+    it('never refuses a valid key because of other keys’ failures from the same address', async () => {
+      // Everyone behind one NAT or reverse proxy shares an address (here: every request's).
+      // 100 unknown keys (a guesser, or a stale key in one Alertmanager's config) used to
+      // make that address's valid generic, PagerDuty, Alertmanager and heartbeat requests 404.
+      for (let i = 0; i < 100; i++) {
+        const unknown = await send(t, `/api/intake/generic/stale${String(i).padStart(28, '0')}`, {
+          summary: 'x',
+        });
+        assert.equal(unknown.status, 404);
+        if (i === 60) break; // the 61st is the first over the limit
+      }
+      const guessed = performance.now();
+      const overLimit = await send(t, `/api/intake/generic/${'9'.repeat(32)}`, { summary: 'x' });
+      assert.equal(overLimit.status, 404);
+      assert.ok(performance.now() - guessed >= 900, 'an unknown key past the limit waits');
+      const nat = await wireService(owner, 'behind-nat');
+      const started = performance.now();
+      const generic = await send(t, `/api/intake/generic/${nat.keys.generic}`, {
+        summary: 'still accepted',
+        dedup_key: 'behind-the-nat',
+      });
+      assert.equal(generic.status, 202, generic.text);
+      const pagerDuty = await send(t, '/v2/enqueue', {
+        ...samplePayload('pagerduty-events-v2-enqueue.json'),
+        routing_key: nat.keys.pagerduty,
+      });
+      assert.equal(pagerDuty.status, 202, pagerDuty.text);
+      const alertmanager = await send(t, `/api/intake/alertmanager/${nat.keys.alertmanager}`, {
+        version: '4',
+        status: 'firing',
+        receiver: 'steady',
+        groupKey: '{}:{}',
+        alerts: [{ status: 'firing', labels: { alertname: 'BehindNat' }, annotations: {} }],
+      });
+      assert.equal(alertmanager.status, 202, alertmanager.text);
+      const ping = await t.app.inject({ method: 'GET', url: `/ping/${nat.keys.heartbeat}` });
+      assert.equal(ping.statusCode, 200, ping.body);
+      assert.ok(performance.now() - started < 900, 'valid keys pay no pause');
+    });
+
     it('answers unknown, malformed, disabled and wrong-format keys without revealing which', async () => {
       const unknown = await send(t, `/api/intake/alertmanager/${'0'.repeat(32)}`, {
         version: '4',

@@ -70,8 +70,8 @@ export function createHeartbeatService(deps: {
   scheduler: Scheduler;
   integrations: IntegrationService;
   checkRate: (integration: IntegrationLookup) => { retryAfterSeconds?: number } | null;
-  isThrottledUnknown: (ip: string) => boolean;
-  noteUnknown: (ip: string) => void;
+  /** Counts an unknown key against an address; resolves after a pause once it tried too many. */
+  noteUnknown: (ip: string) => Promise<void>;
   onCommitted: (events: number) => void;
   pings: Counter;
 }) {
@@ -159,11 +159,10 @@ export function createHeartbeatService(deps: {
       if (!parsed.ok) return { status: 400, text: parsed.message };
       if (request.runId !== undefined && !isCanonicalUuid(request.runId))
         return { status: 400, text: 'invalid uuid format' };
-      if (deps.isThrottledUnknown(request.ip)) return { status: 404, text: 'not found' };
       const integration = await integrations.lookupByKey(request.key);
       if (integration?.type !== 'heartbeat') {
-        deps.noteUnknown(request.ip);
         deps.pings.inc({ outcome: 'unknown_key' });
+        await deps.noteUnknown(request.ip);
         return { status: 404, text: 'not found' };
       }
       const limited = deps.checkRate(integration);

@@ -73,7 +73,6 @@ export function createIntakeModule(
           }
         : null;
     },
-    isThrottledUnknown: (ip) => intake.isThrottledUnknown(ip),
     noteUnknown: (ip) => intake.noteUnknown(ip),
     onCommitted: deps.onCommitted,
     pings: metrics.counter('steady_heartbeat_pings_total', 'Heartbeat pings by outcome.'),

@@ -127,6 +127,9 @@ function toEventRow(
  * format's adapter normalise the events, and answers only once they are committed. Every
  * refusal says why; refusals for a known integration are kept in its rejected-requests list.
  */
+/** The pause before answering an unknown key, once an address has tried too many. */
+export const unknownKeyPauseMs = 1000;
+
 export function createIntakeService(deps: {
   integrations: IntegrationService;
   writer: IntakeWriter;
@@ -142,7 +145,10 @@ export function createIntakeService(deps: {
     windowMs: 60_000,
     clock,
   });
-  // Repeated unknown keys from one address stop reaching the database.
+  // Guessing keys costs the guesser: past 60 unknown keys a minute from one address, each
+  // further unknown key is answered only after a pause. Known keys never pay it, so a stale
+  // key in one sender's config (or a NAT or proxy shared with a guesser) cannot get a good
+  // sender's alerts refused; senders such as Alertmanager drop an alert for good on a 4xx.
   const unknownKeyLimiter = new WindowLimiter({ limit: 60, windowMs: 60_000, clock });
   // A flood of bad requests must not become a flood of writes.
   const rejectionLimiter = new WindowLimiter({ limit: 20, windowMs: 10_000, clock });
@@ -164,21 +170,26 @@ export function createIntakeService(deps: {
     deps.requests.inc(labelsFor(format, outcome));
   }
 
-  /** The integration a key belongs to; unknown keys count against the caller's address. */
-  async function findIntegration(
-    key: string | null,
-    ip: string,
-  ): Promise<IntegrationLookup | null> {
-    // The cache answers most requests; only a miss pays for a promise and a query.
+  /** The integration a key belongs to (null: unknown or disabled). */
+  async function findIntegration(key: string | null): Promise<IntegrationLookup | null> {
+    // The cache answers most requests (misses too); only a miss pays for a promise and a query.
     const cached = key === null ? null : integrations.cachedLookup(key);
-    const found = cached !== undefined ? cached : await integrations.lookupByKey(key as string);
-    if (found === null) unknownKeyLimiter.hit(ip);
-    return found;
+    return cached !== undefined ? cached : integrations.lookupByKey(key as string);
   }
 
-  /** True once an address has tried too many unknown keys: answer 404 without a lookup. */
-  function isThrottledUnknown(ip: string): boolean {
-    return unknownKeyLimiter.isOver(ip);
+  /**
+   * Counts an unknown key against the caller's address; resolves at once while the address
+   * is within the limit, else after `unknownKeyPauseMs`.
+   */
+  async function noteUnknown(ip: string): Promise<void> {
+    if (unknownKeyLimiter.hit(ip) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, unknownKeyPauseMs));
+  }
+
+  async function unknownKey(format: IntakeFormat, ip: string): Promise<IntakeResult> {
+    count(format, 'unknown_key');
+    await noteUnknown(ip);
+    return notFound;
   }
 
   async function record(
@@ -364,12 +375,8 @@ export function createIntakeService(deps: {
       const receivedAt = clock.now();
       let integration: IntegrationLookup | null = null;
       if (request.format !== 'pagerduty') {
-        if (isThrottledUnknown(request.ip)) return notFound;
-        integration = await findIntegration(request.pathKey, request.ip);
-        if (integration === null) {
-          count(request.format, 'unknown_key');
-          return notFound;
-        }
+        integration = await findIntegration(request.pathKey);
+        if (integration === null) return unknownKey(request.format, request.ip);
         const wrongType = this.checkType(integration, request.format);
         if (wrongType !== null) return record(integration, request, wrongType);
         const limited = this.checkRate(integration);
@@ -406,7 +413,6 @@ export function createIntakeService(deps: {
       }
 
       if (request.format === 'pagerduty') {
-        if (isThrottledUnknown(request.ip)) return notFound;
         const routingKey = pagerDutyRoutingKey(body);
         if (routingKey === null)
           return rejected(
@@ -415,11 +421,8 @@ export function createIntakeService(deps: {
             "'routing_key' is missing or blank.",
             'routing_key',
           );
-        integration = await findIntegration(routingKey, request.ip);
-        if (integration === null) {
-          count(request.format, 'unknown_key');
-          return notFound;
-        }
+        integration = await findIntegration(routingKey);
+        if (integration === null) return unknownKey(request.format, request.ip);
         const wrongType = this.checkType(integration, request.format);
         if (wrongType !== null) return record(integration, request, wrongType);
         const limited = this.checkRate(integration);
@@ -449,13 +452,8 @@ export function createIntakeService(deps: {
       return store(integration, request, text, outcome.events, signed.webhookId, receivedAt);
     },
 
-    /** True once an address has tried too many unknown keys (heartbeat pings share it). */
-    isThrottledUnknown,
-
-    /** Counts an unknown key against an address. */
-    noteUnknown: (ip: string) => {
-      unknownKeyLimiter.hit(ip);
-    },
+    /** Counts an unknown key against an address, pausing past the limit (heartbeat pings share it). */
+    noteUnknown,
 
     /** A 400 when a key is used on another format's URL (the caller holds the key, so this leaks nothing). */
     checkType(integration: IntegrationLookup, format: IntakeFormat): IntakeResult | null {
