@@ -39,14 +39,11 @@ export class WindowLimiter {
     return window.count > limit ? window.start + this.#windowMs - now : 0;
   }
 
-  /** True when `key` is over its limit in the current window; counts nothing. */
-  isOver(key: string, limit: number = this.#limit): boolean {
+  /** Events counted for `key` in its current window (0 once the window has passed). */
+  count(key: string): number {
     const window = this.#windows.get(key);
-    return (
-      window !== undefined &&
-      this.#clock.now() - window.start < this.#windowMs &&
-      window.count > limit
-    );
+    if (window === undefined || this.#clock.now() - window.start >= this.#windowMs) return 0;
+    return window.count;
   }
 
   /** Forgets `key`, e.g. after a successful login. */

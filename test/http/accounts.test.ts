@@ -115,6 +115,59 @@ for (const engine of engines) {
       );
     });
 
+    it('keeps the owner able to log in while an attacker fails from another address', async () => {
+      // Five failures used to lock the account for everyone: anyone could keep the owner out.
+      const login = (password: string, remoteAddress: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress,
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ email: 'owner@example.com', password }),
+        });
+      const attacker: number[] = [];
+      for (let i = 0; i < 10; i++)
+        attacker.push((await login(`attacker guess ${i}`, '203.0.113.9')).statusCode);
+      assert.deepEqual(attacker.slice(0, 5), [401, 401, 401, 401, 401]);
+      assert.equal(attacker[5], 429, 'the attacker’s address is slowed');
+      const owner = await login(ownerPassword, '198.51.100.7');
+      assert.equal(owner.statusCode, 200, owner.body);
+      const stillLocked = await login(ownerPassword, '203.0.113.9');
+      assert.equal(stillLocked.statusCode, 429, 'the attacker’s address stays locked');
+    });
+
+    it('refuses common and breached passwords, saying why', async () => {
+      const owner = t.client();
+      const login = await owner.post('/api/auth/login', {
+        email: 'owner@example.com',
+        password: ownerPassword,
+      });
+      assert.equal(login.status, 200, login.text);
+      for (const password of [
+        'password1234',
+        '123456789012',
+        'qwertyuiopas',
+        'passwordpassword',
+        'Password123!',
+      ]) {
+        const weak = await owner.post('/api/me/password', {
+          currentPassword: ownerPassword,
+          newPassword: password,
+        });
+        assert.equal(weak.status, 400, `${password}: ${weak.text}`);
+        assert.equal(weak.json.error.code, 'weak_password');
+        assert.match(weak.json.error.message, /Choose another password: it /);
+        const user = await owner.post('/api/users', {
+          email: 'common@example.com',
+          name: 'Common',
+          role: 'viewer',
+          password,
+        });
+        assert.equal(user.status, 400, `${password}: ${user.text}`);
+        assert.equal(user.json.error.code, 'weak_password');
+      }
+    });
+
     it('ends the session on logout and clears the cookie', async () => {
       const client = t.client();
       await client.post('/api/auth/login', { email: 'owner@example.com', password: ownerPassword });

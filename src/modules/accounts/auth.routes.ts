@@ -86,21 +86,22 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps): void {
     },
     async (request, reply) => {
       const account = normalizeEmail(request.body.email);
-      const waitMs = throttle.attempt(request.ip, account);
-      if (waitMs > 0) {
-        const seconds = Math.ceil(waitMs / 1000);
+      const gate = throttle.attempt(request.ip, account);
+      if (gate.refuseMs > 0) {
+        const seconds = Math.ceil(gate.refuseMs / 1000);
         throw new AppError(
           'too_many_attempts',
           `Too many login attempts; try again in ${seconds} s.`,
           { headers: { 'retry-after': String(seconds) } },
         );
       }
+      if (gate.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, gate.pauseMs));
       const user = await users.verifyCredentials(account, request.body.password);
       if (user === null) {
-        throttle.failed(account);
+        throttle.failed(request.ip, account);
         throw new AppError('invalid_credentials', 'The email or password is wrong.');
       }
-      throttle.succeeded(account);
+      throttle.succeeded(request.ip, account);
       return logIn(request, reply, user);
     },
   );

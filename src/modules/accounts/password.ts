@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { AppError } from '../../platform/errors.ts';
+import { commonPasswordReason, loadCommonPasswords } from './common-passwords.ts';
 
 // scrypt with N=2^14, r=8, p=5: one of the OWASP Password Storage Cheat Sheet's equivalent
 // settings (16 MiB of memory per hash). Node ships scrypt, so no native add-on is needed.
@@ -103,6 +104,14 @@ export function checkPasswordStrength(password: string, email: string): void {
     throw new AppError(
       'weak_password',
       'The password repeats too few characters; use a passphrase.',
+      { field: 'password' },
+    );
+  }
+  const common = commonPasswordReason(password, loadCommonPasswords());
+  if (common !== null) {
+    throw new AppError(
+      'weak_password',
+      `Choose another password: ${common}, so it is among the first an attacker tries. A passphrase of four or more unrelated words is strong and easy to remember.`,
       { field: 'password' },
     );
   }
