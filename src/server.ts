@@ -1,6 +1,8 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
+import { openToOthers } from './platform/file-modes.ts';
 
 /** A listening Steady server. */
 export interface RunningServer {
@@ -9,6 +11,21 @@ export interface RunningServer {
   address: string;
   /** Stops accepting, finishes in-flight requests, releases job leases, closes the database. */
   close(): Promise<void>;
+}
+
+/** Warns when Steady's data directory or files are open to other users of the machine. */
+function warnAboutOpenFiles(app: FastifyInstance, config: Config): void {
+  const sqliteFile = app.steady.ctx.store.sqliteFile;
+  const paths = [config.dataDir, path.join(config.dataDir, 'secret.key')];
+  if (sqliteFile !== null) {
+    paths.push(path.dirname(sqliteFile), sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`);
+  }
+  for (const open of openToOthers([...new Set(paths)])) {
+    app.log.warn(
+      { path: open.path, mode: open.mode },
+      `${open.path} is open to other users of this machine (mode ${open.mode}) and holds alerts, accounts or keys: chmod ${open.wanted} ${open.path}`,
+    );
+  }
 }
 
 /** Builds the app, listens on the configured host and port, and starts background work. */
@@ -26,6 +43,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const onUnhandled = (error: unknown) => background.failed('unhandled', error);
   process.on('uncaughtException', onUnhandled);
   process.on('unhandledRejection', onUnhandled);
+  warnAboutOpenFiles(app, config);
   await app.steady.start();
   app.log.info(
     {

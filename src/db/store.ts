@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { StatementSync } from 'node:sqlite';
 import pg from 'pg';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import { isPostgresUrl } from '../config.ts';
+import { ensurePrivateDir, ensurePrivateFile } from '../platform/file-modes.ts';
 import { migrations } from './migrations/index.ts';
 import type { Schema } from './schema.ts';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
@@ -79,7 +79,8 @@ export const sqliteLockWaitMs = 1500;
 
 function openSqlite(options: StoreOptions): Store {
   const file = path.resolve(options.databaseUrl.slice('sqlite:'.length));
-  mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateDir(path.dirname(file));
+  ensurePrivateFile(file);
   const dialect = new NodeSqliteDialect({
     file,
     lockWaitMs: Math.min(options.timeoutMs, sqliteLockWaitMs),

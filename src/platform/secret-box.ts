@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensurePrivateDir } from './file-modes.ts';
 import path from 'node:path';
 
 /**
@@ -59,7 +60,7 @@ export function loadSecretBox(options: { secretKey: string | null; dataDir: stri
   if (options.secretKey !== null) return new SecretBox(Buffer.from(options.secretKey, 'base64'));
   const file = path.join(options.dataDir, 'secret.key');
   if (!existsSync(file)) {
-    mkdirSync(options.dataDir, { recursive: true });
+    ensurePrivateDir(options.dataDir);
     writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   }
   return new SecretBox(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
