@@ -127,7 +127,6 @@ export async function buildApp(
   });
   const guard = new ConnectionGuard({
     maxConnections: effectiveConnectionCap(config.maxConnections, openFileLimit()),
-    idleTimeoutMs: config.httpHeadersTimeoutMs,
     log: silentLogger,
     closed: metrics.counter(
       'steady_http_connections_closed_total',
@@ -142,8 +141,9 @@ export async function buildApp(
           headersTimeout: config.httpHeadersTimeoutMs,
           requestTimeout: config.httpRequestTimeoutMs,
           keepAliveTimeout: keepAliveTimeoutMs,
-          // How often Node checks the two timeouts above (its default, 30 s, let a
-          // 30 s limit fire after up to a minute).
+          // How often Node checks the two timeouts above (its default, 30 s, let a 30 s limit
+          // fire after up to a minute). The headers timeout also closes a connection that has
+          // sent nothing at all.
           connectionsCheckingInterval: 1000,
         },
         (request, response) => {

@@ -38,19 +38,14 @@ export function effectiveConnectionCap(configured: number, fileLimit: number | n
 export interface ConnectionGuardOptions {
   /** Most open connections; past it the longest-idle one is closed, or the new one refused. */
   maxConnections: number;
-  /** A connection with no request in flight that has not sent a request by then is closed. */
-  idleTimeoutMs: number;
   log: Logger;
   /** Counts closed and refused connections by reason. */
   closed?: Counter;
-  now?: () => number;
-  sweepMs?: number;
 }
 
 interface SocketState {
-  since: number;
+  /** Requests in flight on the connection. */
   active: number;
-  served: number;
 }
 
 const refusal = JSON.stringify({
@@ -68,28 +63,24 @@ const refusalResponse =
   refusal;
 
 /**
- * Keeps the HTTP server's connections bounded. Node closes a connection that is slow to send
- * its headers or body only once it has sent a first byte, and keeps any number of them open;
- * idle sockets alone once used up every file descriptor and brought the process down. So:
- * - a connection that has sent no request within `idleTimeoutMs` is closed (keep-alive
- *   connections between requests are Node's keepAliveTimeout's);
- * - at `maxConnections`, a new connection closes the connection idle the longest, so a
- *   sender with an alert always gets in while idle sockets hold the slots; when every
- *   connection is busy with a request, the new one is answered 503 with Retry-After.
- * Bookkeeping is two insertion-ordered sets (idle, busy): O(1) per connection and request,
- * and one sweep a second over the idle set.
+ * Keeps the number of the HTTP server's connections bounded. Node keeps any number of
+ * connections open, and idle sockets alone once used up every file descriptor and brought the
+ * process down; a silent one is closed only after the headers timeout (Node checks it for
+ * connections that sent nothing too). So at `maxConnections` a new connection closes the
+ * connection idle the longest (no request in flight), and a sender with an alert always gets in
+ * while idle sockets hold the slots; when every connection is busy with a request, the new one
+ * is answered 503 with Retry-After. Bookkeeping is two insertion-ordered sets (idle, busy):
+ * O(1) per connection and per request.
  */
 export class ConnectionGuard {
-  readonly #options: Required<Omit<ConnectionGuardOptions, 'closed' | 'log'>> &
-    Pick<ConnectionGuardOptions, 'closed'>;
+  readonly #options: ConnectionGuardOptions;
   #log: Logger;
   readonly #state = new WeakMap<Socket, SocketState>();
   readonly #idle = new Set<Socket>();
   readonly #busy = new Set<Socket>();
-  #timer: NodeJS.Timeout | undefined;
 
   constructor(options: ConnectionGuardOptions) {
-    this.#options = { now: () => performance.now(), sweepMs: 1000, ...options };
+    this.#options = options;
     this.#log = options.log;
   }
 
@@ -103,18 +94,9 @@ export class ConnectionGuard {
     return this.#idle.size + this.#busy.size;
   }
 
-  /** Watches `server`'s connections until it closes. */
+  /** Watches `server`'s connections. */
   attach(server: Server): void {
     server.on('connection', (socket: Socket) => this.#connected(socket));
-    this.#timer = setInterval(() => {
-      try {
-        this.sweep();
-      } catch (error) {
-        this.#log.error({ err: error }, 'http: the idle-connection sweep failed');
-      }
-    }, this.#options.sweepMs);
-    this.#timer.unref();
-    server.once('close', () => clearInterval(this.#timer));
   }
 
   /** Marks a request as started on its socket; call from the request listener. */
@@ -122,28 +104,14 @@ export class ConnectionGuard {
     const state = this.#state.get(socket);
     if (state === undefined) return;
     state.active++;
-    state.served++;
     this.#idle.delete(socket);
     this.#busy.add(socket);
     finished(() => {
       state.active--;
       if (state.active > 0 || socket.destroyed) return;
-      state.since = this.#options.now();
       this.#busy.delete(socket);
       this.#idle.add(socket);
     });
-  }
-
-  /** Closes connections that have sent no request in time. */
-  sweep(): void {
-    const now = this.#options.now();
-    for (const socket of this.#idle) {
-      const state = this.#state.get(socket);
-      if (state === undefined) continue;
-      // The idle set is in order of becoming idle: everything after a recent one is recent.
-      if (now - state.since < this.#options.idleTimeoutMs) break;
-      if (state.served === 0) this.#close(socket, 'idle');
-    }
   }
 
   #connected(socket: Socket): void {
@@ -158,7 +126,7 @@ export class ConnectionGuard {
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
-    this.#state.set(socket, { since: this.#options.now(), active: 0, served: 0 });
+    this.#state.set(socket, { active: 0 });
     this.#idle.add(socket);
     socket.once('close', () => {
       this.#idle.delete(socket);
@@ -174,7 +142,7 @@ export class ConnectionGuard {
     return true;
   }
 
-  #close(socket: Socket, reason: 'idle' | 'evicted'): void {
+  #close(socket: Socket, reason: 'evicted'): void {
     this.#idle.delete(socket);
     this.#busy.delete(socket);
     this.#options.closed?.inc({ reason });

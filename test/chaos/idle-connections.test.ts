@@ -24,6 +24,8 @@ function openIdle(url: string, count: number): Promise<Socket[]> {
         new Promise<Socket>((resolve) => {
           const socket = connect(Number(port), hostname, () => resolve(socket));
           socket.on('error', () => resolve(socket));
+          // Reading (and discarding) is how the client sees the server close the connection.
+          socket.resume();
         }),
     ),
   );
@@ -75,10 +77,14 @@ describe('idle-connection flood under an open-file limit of 1,024', () => {
     }
     assert.deepEqual(statuses, Array(8).fill(202));
     assert.equal(server.child.exitCode, null, 'the server is still running');
-    const closed = sockets.filter((s) => s.destroyed || s.readableEnded).length;
-    assert.equal(closed, 1100, 'every silent connection was closed by the server');
+    // Closing them all takes a few sweeps; on a loaded machine a little longer.
+    const closed = () => sockets.filter((s) => s.destroyed || s.readableEnded || s.closed).length;
+    const deadline = performance.now() + 20_000;
+    while (closed() < 1100 && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.equal(closed(), 1100, 'every silent connection was closed by the server');
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    assert.match(metrics, /steady_http_connections_closed_total\{reason="(idle|evicted)"\} \d+/);
+    assert.match(metrics, /steady_http_connections_closed_total\{reason="evicted"\} \d+/);
     assert.doesNotMatch(JSON.stringify(server.logs), /EMFILE/);
   });
 });

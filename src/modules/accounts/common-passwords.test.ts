@@ -42,6 +42,8 @@ describe('commonPasswordReason', () => {
     'Tr0ub4dor&3 on a blue moon',
     'mauve-ledger-otter-1987',
     'xK9#vQ2!mW7pL4',
+    'ещё одна фраза',
+    'größere Kühlschränke 2024',
   ];
   for (const password of accepted) {
     it(`accepts ${JSON.stringify(password)}`, () => {

@@ -69,7 +69,7 @@ function repeatedUnit(text: string): string | null {
 
 /** What is left of a password without the digits and symbols people add at either end. */
 function core(text: string): string {
-  return text.replace(/^[\d\W_]+|[\d\W_]+$/gu, '');
+  return text.replace(/^[\p{N}\p{P}\p{S}\s]+|[\p{N}\p{P}\p{S}\s]+$/gu, '');
 }
 
 /**
