@@ -49,12 +49,11 @@ const leet: Record<string, string> = {
 /** Words tied to this service, refused like common passwords. */
 const contextWords = ['steady', 'incident', 'oncall', 'pagerduty'];
 
+// The runs backwards too ("zyxw", "0987"); they are ASCII, so reversing code units is exact.
+const runs = sequences.flatMap((run) => [run, run.split('').reverse().join('')]);
+
 function isSequential(text: string): boolean {
-  if (text.length < 4) return false;
-  return sequences.some((run) => {
-    const back = [...run].reverse().join('');
-    return run.includes(text) || back.includes(text);
-  });
+  return text.length >= 4 && runs.some((run) => run.includes(text));
 }
 
 /** The shortest unit `text` is a repetition of ("abcabc" → "abc"), or null. */
@@ -81,7 +80,7 @@ export function commonPasswordReason(password: string, common: ReadonlySet<strin
   const compact = lower.replace(/\s+/gu, '');
   const candidates = new Set([lower, compact, core(compact)]);
   for (const candidate of [...candidates]) {
-    candidates.add([...candidate].map((c) => leet[c] ?? c).join(''));
+    candidates.add(candidate.replace(/[0134578@$!+]/g, (c) => leet[c] ?? c));
   }
   for (const candidate of [...candidates]) candidates.add(core(candidate));
   for (const candidate of candidates) {
