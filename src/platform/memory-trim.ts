@@ -122,26 +122,21 @@ export function startMemoryTrimmer(options: MemoryTrimmerOptions): { stop: () =>
     now: now(),
   });
   const decider = new TrimDecider(options.policy ?? defaultTrimPolicy, read());
-  const timer = setInterval(
-    options.background.guard('memory.trim', () => {
-      const reading = read();
-      if (!decider.observe(reading)) return;
-      const started = now();
-      collect();
-      const after = rssBytes();
-      decider.trimmed(after, now());
-      trims?.inc({});
-      log.info(
-        {
-          rssBeforeMb: Math.round(reading.rssBytes / 1_048_576),
-          rssAfterMb: Math.round(after / 1_048_576),
-          ms: Math.round(now() - started),
-        },
-        'memory: gave memory back after a storm',
-      );
-    }),
-    options.intervalMs ?? 5000,
-  );
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return options.background.every('memory.trim', options.intervalMs ?? 5000, () => {
+    const reading = read();
+    if (!decider.observe(reading)) return;
+    const started = now();
+    collect();
+    const after = rssBytes();
+    decider.trimmed(after, now());
+    trims?.inc({});
+    log.info(
+      {
+        rssBeforeMb: Math.round(reading.rssBytes / 1_048_576),
+        rssAfterMb: Math.round(after / 1_048_576),
+        ms: Math.round(now() - started),
+      },
+      'memory: gave memory back after a storm',
+    );
+  });
 }
