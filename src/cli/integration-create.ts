@@ -1,6 +1,6 @@
 import { integrationTypes, type IntegrationType } from '../contracts/integration-types.ts';
 import type { KeyResponse } from '../contracts/integrations.ts';
-import { apiClient, apiOptions } from './api-client.ts';
+import { ApiCallError, apiClient, apiOptions } from './api-client.ts';
 import { stringOption, UsageError, type Command } from './command.ts';
 import { findServiceId } from './service-create.ts';
 
@@ -44,8 +44,9 @@ export const integrationCreateCommand: Command = {
       throw new UsageError('give both --period and --grace, or neither');
     const api = apiClient(args, io, true);
     const serviceId = await findServiceId(api, serviceName);
+    // Not a usage mistake (exit 2) but a fact about the server (exit 1), like its refusals.
     if (serviceId === undefined)
-      throw new UsageError(
+      throw new ApiCallError(
         `no service named ${serviceName}; steady service create --name ${serviceName}`,
       );
     const name = stringOption(args, 'name');

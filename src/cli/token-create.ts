@@ -82,7 +82,7 @@ export const tokenCreateCommand: Command = {
         detail: { name, scopes: requested, user: user.email },
       });
       io.err(
-        `Created API token "${name}" for ${user.email}. It is shown only now; store it safely:\n`,
+        `Created API token "${name}" for ${user.email}, printed on standard output. It is shown only this once: store it safely.\n`,
       );
       io.out(`${token}\n`);
       return 0;

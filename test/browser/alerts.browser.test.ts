@@ -62,6 +62,8 @@ describe('services, integrations and alerts in the browser', () => {
     const card = page.getByRole('region', { name: 'alertmanager' });
     await card.getByText('/api/intake/alertmanager/<key>').waitFor();
     assert.equal(await page.getByText(key).count(), 0, 'the key is not shown again');
+    // The button is named as the docs and the API (rotate-key) name it.
+    await card.getByRole('button', { name: 'Rotate key' }).waitFor();
   });
 
   it('lists a refused request under the integration, with the reason', async () => {

@@ -94,11 +94,16 @@ for (const engine of engines) {
       );
       const key = /^key: (\S+)$/m.exec(generic.stdout)?.[1] ?? '';
       const sent = await runSteady(
-        ['alert', 'send', '--format', 'generic', '--key', key, '--summary', 'From a script'],
+        ['alert', 'send', '--key', key, '--summary', 'From a script', '--class', 'script-check'],
         { env },
       );
       assert.equal(sent.code, 0, sent.stderr);
       assert.match(sent.stdout, /^[0-9a-f]{32}\n$/, 'a generated dedup key');
+      // No --format: alert send asked the server what the key is for (a generic integration).
+      await drain(t);
+      const [fromScript] = (await owner.get('/api/alerts?q=From%20a%20script')).json.items;
+      assert.equal(fromScript.summary, 'From a script');
+      assert.equal(fromScript.class, 'script-check');
       const heartbeat = await runSteady(
         [
           'integration',
@@ -119,6 +124,11 @@ for (const engine of engines) {
     });
 
     it('explains what is wrong in one line: usage (2), refused by the server or unreachable (1)', async () => {
+      const alertmanager = await runSteady(
+        ['integration', 'create', '--service', 'checkout-api', '--type', 'alertmanager'],
+        { env },
+      );
+      const alertmanagerKey = /^key: (\S+)$/m.exec(alertmanager.stdout)?.[1] ?? '';
       const cases: [string[], Record<string, string>, number, RegExp][] = [
         [
           ['service', 'create', '--name', 'x'],
@@ -129,7 +139,7 @@ for (const engine of engines) {
         [
           ['integration', 'create', '--service', 'nope', '--type', 'generic'],
           env,
-          2,
+          1,
           /no service named nope/,
         ],
         [
@@ -147,6 +157,12 @@ for (const engine of engines) {
         [['service', 'create', '--name', 'Bad Name'], env, 1, /400 invalid_request \(name\)/],
         [['alert', 'send', '--key', '0'.repeat(32), '--summary', 'x'], env, 1, /404 not_found/],
         [['alert', 'send', '--key', 'k', '--resolve'], env, 2, /--resolve needs --dedup-key/],
+        [
+          ['alert', 'send', '--key', alertmanagerKey, '--summary', 'x'],
+          env,
+          1,
+          /belongs to a Prometheus Alertmanager integration.*--type generic/,
+        ],
         [
           ['service', 'create', '--name', 'x', '--url', 'http://127.0.0.1:9'],
           env,

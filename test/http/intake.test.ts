@@ -371,6 +371,19 @@ for (const engine of engines) {
       assert.ok(performance.now() - started < 900, 'valid keys pay no pause');
     });
 
+    it('tells the holder of a key what it is for, and nobody else', async () => {
+      const pd = await t.client().get(`/api/intake/keys/${w.keys.pagerduty}`);
+      assert.equal(pd.status, 200, pd.text);
+      assert.equal(pd.json.type, 'pagerduty');
+      assert.equal(pd.json.intakePath, '/v2/enqueue');
+      const generic = await t.client().get(`/api/intake/keys/${w.keys.generic}`);
+      assert.equal(generic.json.type, 'generic');
+      assert.equal(generic.json.intakePath, `/api/intake/generic/${w.keys.generic}`);
+      const unknown = await t.client().get(`/api/intake/keys/${'0'.repeat(32)}`);
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.json.error.message, 'No integration has this key, or it is disabled.');
+    });
+
     it('answers unknown, malformed, disabled and wrong-format keys without revealing which', async () => {
       const unknown = await send(t, `/api/intake/alertmanager/${'0'.repeat(32)}`, {
         version: '4',

@@ -89,7 +89,7 @@ export function createIntakeModule(
     heartbeats,
     writer,
     registerRoutes: (app: FastifyInstance, routeTable: RouteEntry[]) =>
-      registerIntakeRoutes(app, { heartbeats, routeTable }),
+      registerIntakeRoutes(app, { heartbeats, intake, routeTable }),
     /** The handler of the alert intake routes, which runs before the framework (see intake-http.ts). */
     createHttpHandler: (http: Pick<IntakeHttpDeps, 'log' | 'metrics' | 'trustProxy'>) =>
       createIntakeHttpHandler({ intake, integrations: deps.integrations, ...http }),

@@ -3,6 +3,7 @@ import { integrationKeyAccess } from '../../platform/access.ts';
 import { toAppError } from '../../platform/error-handler.ts';
 import type { RouteEntry } from '../../platform/route-table.ts';
 import type { HeartbeatService, PingAnswer } from './heartbeat.service.ts';
+import type { IntakeService, KeyDescription } from './intake.service.ts';
 import { intakeRoutes } from './intake-http.ts';
 
 const pingBodyLimit = 102_400;
@@ -23,9 +24,16 @@ function sendPing(reply: FastifyReply, answer: PingAnswer): FastifyReply {
  */
 export function registerIntakeRoutes(
   app: FastifyInstance,
-  deps: { heartbeats: HeartbeatService; routeTable: RouteEntry[] },
+  deps: { heartbeats: HeartbeatService; intake: IntakeService; routeTable: RouteEntry[] },
 ): void {
-  const { heartbeats } = deps;
+  const { heartbeats, intake } = deps;
+
+  // What a key is for, for whoever holds it (the key is the credential, as on intake).
+  app.get<{ Params: { key: string } }>(
+    '/api/intake/keys/:key',
+    { config: intakeConfig },
+    (request): Promise<KeyDescription> => intake.describeKey(request.params.key, request.ip),
+  );
   for (const url of [intakeRoutes.pagerDuty, intakeRoutes.webhook])
     deps.routeTable.push({
       method: 'POST',

@@ -14,7 +14,7 @@ import { pagerDutyRoutingKey, parsePagerDutyEvent } from '../../intake/pagerduty
 import { parseSentryWebhook } from '../../intake/sentry.ts';
 import { verifySentrySignature, verifyStandardWebhook } from '../../intake/signature.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { isAppError } from '../../platform/errors.ts';
+import { AppError, isAppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Counter } from '../../platform/metrics.ts';
 import { WindowLimiter } from '../../platform/rate-limit.ts';
@@ -127,6 +127,13 @@ function toEventRow(
  * format's adapter normalise the events, and answers only once they are committed. Every
  * refusal says why; refusals for a known integration are kept in its rejected-requests list.
  */
+/** What `describeKey` tells the holder of a key. */
+export interface KeyDescription {
+  type: IntegrationType;
+  name: string;
+  intakePath: string;
+}
+
 /** The pause before answering an unknown key, once an address has tried too many. */
 export const unknownKeyPauseMs = 1000;
 
@@ -454,6 +461,23 @@ export function createIntakeService(deps: {
 
     /** Counts an unknown key against an address, pausing past the limit (heartbeat pings share it). */
     noteUnknown,
+
+    /**
+     * What a key is for: its integration's type and where to send, for the holder of the key
+     * (`steady alert send` picks its format from it). Unknown keys are answered as on intake.
+     */
+    async describeKey(key: string, ip: string): Promise<KeyDescription> {
+      const integration = await findIntegration(key);
+      if (integration === null) {
+        await noteUnknown(ip);
+        throw new AppError('not_found', 'No integration has this key, or it is disabled.');
+      }
+      return {
+        type: integration.type,
+        name: integration.name,
+        intakePath: intakePath(integration.type, key),
+      };
+    },
 
     /** A 400 when a key is used on another format's URL (the caller holds the key, so this leaks nothing). */
     checkType(integration: IntegrationLookup, format: IntakeFormat): IntakeResult | null {

@@ -298,7 +298,7 @@ function IntegrationCard({
           {canWrite && (
             <>
               <button type="button" className="button" onClick={() => void rotate()}>
-                New key
+                Rotate key
               </button>
               <button type="button" className="button" onClick={() => void toggle()}>
                 {integration.enabled ? 'Disable' : 'Enable'}
