@@ -11,7 +11,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['eslint.config.js', 'bin/steady.js'],
+          allowDefaultProject: ['eslint.config.js', 'bin/steady.js', 'scripts/require-node.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
