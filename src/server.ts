@@ -1,8 +1,10 @@
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openToOthers } from './platform/file-modes.ts';
+import { startupMessage } from './platform/startup-message.ts';
 
 /** A listening Steady server. */
 export interface RunningServer {
@@ -11,21 +13,29 @@ export interface RunningServer {
   address: string;
   /** Stops accepting, finishes in-flight requests, releases job leases, closes the database. */
   close(): Promise<void>;
+  /** What to tell a person at start: where Steady is, and warnings (each also logged). */
+  greeting: { info: string[]; warnings: string[] };
 }
 
-/** Warns when Steady's data directory or files are open to other users of the machine. */
-function warnAboutOpenFiles(app: FastifyInstance, config: Config): void {
+/** Warnings about Steady's data directory or files being open to other users of the machine. */
+function openFileWarnings(app: FastifyInstance, config: Config): string[] {
   const sqliteFile = app.steady.ctx.store.sqliteFile;
   const paths = [config.dataDir, path.join(config.dataDir, 'secret.key')];
   if (sqliteFile !== null) {
     paths.push(path.dirname(sqliteFile), sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`);
   }
-  for (const open of openToOthers([...new Set(paths)])) {
-    app.log.warn(
-      { path: open.path, mode: open.mode },
+  return openToOthers([...new Set(paths)]).map(
+    (open) =>
       `${open.path} is open to other users of this machine (mode ${open.mode}) and holds alerts, accounts or keys: chmod ${open.wanted} ${open.path}`,
-    );
-  }
+  );
+}
+
+/** This machine's IPv4 addresses other machines may reach it at. */
+function externalAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined && i.family === 'IPv4' && !i.internal)
+    .map((i) => (i as { address: string }).address);
 }
 
 /** Builds the app, listens on the configured host and port, and starts background work. */
@@ -43,8 +53,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const onUnhandled = (error: unknown) => background.failed('unhandled', error);
   process.on('uncaughtException', onUnhandled);
   process.on('unhandledRejection', onUnhandled);
-  warnAboutOpenFiles(app, config);
   await app.steady.start();
+  const greeting = startupMessage({
+    address,
+    host: config.host,
+    baseUrl: config.baseUrl,
+    engine: app.steady.ctx.store.engine,
+    sqliteFile: app.steady.ctx.store.sqliteFile,
+    needsOwner: await app.steady.accounts.users.needsOwner(),
+    addresses: externalAddresses(),
+  });
+  greeting.warnings.push(...openFileWarnings(app, config));
+  for (const warning of greeting.warnings) app.log.warn(warning);
   app.log.info(
     {
       address,
@@ -57,6 +77,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   return {
     app,
     address,
+    greeting,
     close: () =>
       (closing ??= app.close().finally(() => {
         process.off('uncaughtException', onUnhandled);

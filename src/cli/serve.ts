@@ -9,6 +9,9 @@ export const serveCommand: Command = {
   options: {},
   async run(args, io) {
     const server = await startServer(configFrom(args, io));
+    // For people: the log on standard output is JSON lines, for machines.
+    for (const line of server.greeting.info) io.err(`${line}\n`);
+    for (const warning of server.greeting.warnings) io.err(`Warning: ${warning}\n`);
     const signal = await io.untilShutdown();
     server.app.log.info(
       { signal },

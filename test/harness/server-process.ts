@@ -12,6 +12,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Every log line so far (JSON, parsed when possible). */
   logs: unknown[];
+  /** What it wrote to standard error so far (the lines meant for people). */
+  stderr(): string;
   /** Sends `signal` and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -79,6 +81,7 @@ export function startServerProcess(
           url: address,
           child,
           logs,
+          stderr: () => stderr,
           stop(signal: NodeJS.Signals = 'SIGTERM') {
             if (child.exitCode !== null) return Promise.resolve(child.exitCode);
             child.kill(signal);
