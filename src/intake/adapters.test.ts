@@ -400,6 +400,28 @@ describe('generic JSON', () => {
     rejected(parseGenericEvents([], context), 'body');
     rejected(parseGenericEvents('hello', context), 'body');
     rejected(parseGenericEvents({ summary: 'x', links: 'https://x' }, context), 'links');
+    // A severity Steady cannot read was stored as "error" without a word; now it is refused.
+    rejected(parseGenericEvents({ summary: 'x', severity: 'bogus' }, context), 'severity');
+    rejected(parseGenericEvents({ summary: 'x', severity: 3 }, context), 'severity');
+    const refusal = parseGenericEvents({ summary: 'x', severity: 'urgent!' }, context);
+    assert.match(
+      refusal.ok ? '' : refusal.rejection.message,
+      /must be critical, error, warning or info .* not "urgent!"/,
+    );
+  });
+
+  it('maps documented severity synonyms, priority levels included', () => {
+    const table: [string, string][] = [
+      ['P1', 'critical'],
+      ['sev2', 'error'],
+      ['P3', 'warning'],
+      ['p5', 'info'],
+      ['warn', 'warning'],
+    ];
+    for (const [severity, level] of table) {
+      const [event] = events(parseGenericEvents({ summary: 'x', severity }, context));
+      assert.equal(event?.severity, level, severity);
+    }
   });
 });
 

@@ -66,18 +66,36 @@ const severityWords: Record<string, Severity> = {
   debug: 'info',
   none: 'info',
   ok: 'info',
+  // Priority levels people put in the severity field (P1 is the most urgent).
+  p0: 'critical',
+  p1: 'critical',
+  sev0: 'critical',
+  sev1: 'critical',
+  p2: 'error',
+  sev2: 'error',
+  p3: 'warning',
+  sev3: 'warning',
+  p4: 'info',
+  p5: 'info',
+  sev4: 'info',
+  sev5: 'info',
 };
 
 /** The default when a sender gives no severity or one Steady does not know. */
 export const defaultSeverity: Severity = 'error';
 
-/** Maps a sender's severity word to Steady's four levels; unknown words get the default. */
-export function normalizeSeverity(value: unknown): Severity {
-  if (typeof value !== 'string') return defaultSeverity;
+/** Steady's level for a severity word or one of its synonyms; null for a word it does not know. */
+export function knownSeverity(value: string): Severity | null {
   const word = value.trim().toLowerCase();
   return (severities as readonly string[]).includes(word)
     ? (word as Severity)
-    : (severityWords[word] ?? defaultSeverity);
+    : (severityWords[word] ?? null);
+}
+
+/** Maps a sender's severity word to Steady's four levels; unknown words get the default. */
+export function normalizeSeverity(value: unknown): Severity {
+  if (typeof value !== 'string') return defaultSeverity;
+  return knownSeverity(value) ?? defaultSeverity;
 }
 
 const yearMs = 365 * 86_400_000;

@@ -11,6 +11,7 @@ import {
   cleanText,
   isObject,
   limits,
+  knownSeverity,
   normalizeSeverity,
   optionalText,
   parseTimestamp,
@@ -99,6 +100,17 @@ function parseOne(
     return invalidEvent(`${prefix}labels`, `"${prefix}labels" ${labels}.`);
   if (value.links !== undefined && !Array.isArray(value.links))
     return invalidEvent(`${prefix}links`, `"${prefix}links" must be a list of { href, text }.`);
+  // Steady's own format refuses a severity it cannot read rather than guess (it was stored as
+  // "error" silently): a sender writing "P1" means something, and should learn what is taken.
+  if (
+    value.severity !== undefined &&
+    value.severity !== null &&
+    (typeof value.severity !== 'string' || knownSeverity(value.severity) === null)
+  )
+    return invalidEvent(
+      `${prefix}severity`,
+      `"${prefix}severity" must be critical, error, warning or info (or a synonym such as crit, warn, high, low, P1–P5; see the docs), not ${JSON.stringify(value.severity).slice(0, 40)}.`,
+    );
   const summary =
     typeof value.summary === 'string' && value.summary.trim() !== ''
       ? cleanText(value.summary.trim(), limits.summary)
