@@ -12,6 +12,7 @@ export const Email = Type.String({
   minLength: 3,
   maxLength: 254,
   pattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$',
+  patternHint: 'must be an email address, such as ada@example.com',
 });
 export const Password = Type.String({ minLength: 1, maxLength: 256 });
 export const NewPassword = Type.String({ minLength: 12, maxLength: 256 });

@@ -79,6 +79,20 @@ export const errorCodes = {
 export type ErrorCode = keyof typeof errorCodes;
 
 /** The body of every error response. */
+/** One invalid field of a request and what is wrong with it, in words. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; field?: string; requestId?: string };
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** The (first) field at fault. */
+    field?: string;
+    /** Every field at fault, when more than one is (validation failures). */
+    fields?: FieldProblem[];
+    requestId?: string;
+  };
 }

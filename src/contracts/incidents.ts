@@ -248,6 +248,7 @@ export type SplitIncidentRequest = Static<typeof SplitIncidentRequest>;
 const DateTimeInput = Type.String({
   maxLength: 40,
   pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+  patternHint: 'must be a date and time with its zone, such as 2026-12-04T22:00:00Z',
 });
 
 export const SilenceView = Type.Object({

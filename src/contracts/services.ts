@@ -8,6 +8,8 @@ export const ServiceName = Type.String({
   minLength: 1,
   maxLength: 100,
   pattern: '^[a-z0-9][a-z0-9._-]*$',
+  patternHint:
+    'must be lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit (such as checkout-api)',
 });
 
 export const ServiceView = Type.Object({

@@ -14,9 +14,36 @@ interface ValidationIssue {
   keyword?: string;
   params?: Record<string, unknown>;
   message?: string;
+  /** The schema the failing keyword sits in (ajv's `verbose`): where `patternHint` lives. */
+  parentSchema?: Record<string, unknown>;
 }
 
-/** Turns an ajv issue into the field it names and a sentence a person can act on. */
+const typeWords: Record<string, string> = {
+  string: 'text',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  null: 'null',
+};
+
+function allowedValues(schema: Record<string, unknown> | undefined): string[] | null {
+  const options = (schema?.anyOf ?? schema?.enum) as unknown[] | undefined;
+  if (!Array.isArray(options)) return null;
+  const values = options.map((o) =>
+    typeof o === 'object' && o !== null && 'const' in o ? (o as { const: unknown }).const : o,
+  );
+  return values.every((v) => typeof v === 'string' || typeof v === 'number')
+    ? values.map(String)
+    : null;
+}
+
+/**
+ * Turns an ajv issue into the field it names and a sentence a person can act on: never a raw
+ * regex or ajv's wording. A schema with a `pattern` says in `patternHint` what the pattern
+ * wants, in words.
+ */
 export function describeValidationIssue(
   issue: ValidationIssue,
   part: string,
@@ -34,7 +61,45 @@ export function describeValidationIssue(
     return { field, message: `The ${part} needs the field "${field}".` };
   }
   const field = path === '' ? part : path;
-  return { field, message: `"${field}" ${issue.message ?? 'is invalid'}.` };
+  const limit = Number(params.limit);
+  const say = (words: string) => ({ field, message: `"${field}" ${words}.` });
+  switch (issue.keyword) {
+    case 'pattern': {
+      const hint = issue.parentSchema?.patternHint;
+      return say(typeof hint === 'string' ? hint : 'is not in the form this field takes');
+    }
+    case 'minLength':
+      return say(limit === 1 ? 'must not be empty' : `must be at least ${limit} characters`);
+    case 'maxLength':
+      return say(`must be at most ${limit} characters`);
+    case 'minimum':
+      return say(`must be at least ${limit}`);
+    case 'maximum':
+      return say(`must be at most ${limit}`);
+    case 'minItems':
+      return say(limit === 1 ? 'needs at least one item' : `needs at least ${limit} items`);
+    case 'maxItems':
+      return say(`can have at most ${limit} items`);
+    case 'type': {
+      const wanted = String(params.type ?? '')
+        .split(',')
+        .map((t) => typeWords[t] ?? t);
+      return say(`must be ${wanted.join(' or ')}`);
+    }
+    case 'anyOf':
+    case 'enum':
+    case 'const': {
+      const values = allowedValues(issue.parentSchema);
+      if (values !== null) return say(`must be one of ${values.join(', ')}`);
+      break;
+    }
+  }
+  return say(issue.message ?? 'is invalid');
+}
+
+function describeValidationIssueEntry(part: string): [string, string] {
+  const { field, message } = describeValidationIssue({}, part);
+  return [field, message];
 }
 
 // Fastify's own errors, mapped to our codes.
@@ -59,6 +124,7 @@ const fastifyMessages: Partial<Record<ErrorCode, string>> = {
 export function errorBody(error: AppError, requestId: string): ErrorBody {
   const body: ErrorBody = { error: { code: error.code, message: error.message, requestId } };
   if (error.field !== undefined) body.error.field = error.field;
+  if (error.fields.length > 1) body.error.fields = [...error.fields];
   return body;
 }
 
@@ -87,13 +153,24 @@ export function toAppError(
     return error;
   }
   if (error.validation !== undefined) {
-    const first = error.validation[0] as ValidationIssue | undefined;
     const part =
       error.validationContext === 'querystring'
         ? 'query string'
         : (error.validationContext ?? 'body');
-    const { field, message } = describeValidationIssue(first ?? {}, part);
-    return new AppError('invalid_request', message, { field });
+    // Every field that is wrong, once each, so a form can mark them all at once.
+    const described = new Map<string, string>();
+    for (const issue of error.validation as ValidationIssue[]) {
+      // A union's branches each fail on their own; the union's own issue says it better.
+      if (issue.keyword === 'const' && issue.parentSchema?.const !== undefined) continue;
+      const { field, message } = describeValidationIssue(issue, part);
+      if (!described.has(field)) described.set(field, message);
+    }
+    const [first] = described;
+    const [field, message] = first ?? describeValidationIssueEntry(part);
+    return new AppError('invalid_request', message, {
+      field,
+      fields: [...described].map(([f, m]) => ({ field: f, message: m })),
+    });
   }
   const mapped = error.code === undefined ? undefined : fastifyCodes[error.code];
   if (mapped !== undefined) return new AppError(mapped, fastifyMessages[mapped] ?? error.message);

@@ -1,7 +1,8 @@
-import { errorCodes, type ErrorCode } from '../contracts/errors.ts';
+import { errorCodes, type ErrorCode, type FieldProblem } from '../contracts/errors.ts';
 
 interface AppErrorOptions {
   field?: string | undefined;
+  fields?: readonly FieldProblem[];
   headers?: Record<string, string>;
   cause?: unknown;
 }
@@ -14,6 +15,8 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly field: string | undefined;
+  /** Every invalid field with its message, when a request had more than one (forms mark each). */
+  readonly fields: readonly FieldProblem[];
   readonly headers: Record<string, string>;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
@@ -22,6 +25,7 @@ export class AppError extends Error {
     this.code = code;
     this.status = errorCodes[code].status;
     this.field = options.field;
+    this.fields = options.fields ?? [];
     this.headers = options.headers ?? {};
   }
 }

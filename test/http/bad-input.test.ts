@@ -255,5 +255,35 @@ for (const engine of engines) {
       const unknown = await owner.get('/api/incidents/%00');
       assert.ok([400, 404].includes(unknown.status), unknown.text);
     });
+
+    it('says what is wrong with every field in words, never as a regex', async () => {
+      // `"email" must match pattern "^\s*[^\s@]+@…"` reached the web app before.
+      const user = await owner.post('/api/users', {
+        email: 'not an address',
+        name: '',
+        role: 'superuser',
+        password: ownerPassword,
+      });
+      assert.equal(user.status, 400, user.text);
+      assert.equal(user.json.error.field, 'email');
+      assert.doesNotMatch(user.text, /pattern|\^|anyOf/);
+      assert.deepEqual(
+        (user.json.error.fields as { field: string; message: string }[]).map((f) => [
+          f.field,
+          f.message,
+        ]),
+        [
+          ['email', '"email" must be an email address, such as ada@example.com.'],
+          ['name', '"name" must not be empty.'],
+          ['role', '"role" must be one of viewer, responder, admin, owner.'],
+        ],
+      );
+      const service = await owner.post('/api/services', { name: 'Checkout API' });
+      assert.equal(service.status, 400);
+      assert.match(
+        service.json.error.message,
+        /^"name" must be lower-case letters, digits, dots, dashes or underscores/,
+      );
+    });
   });
 }
