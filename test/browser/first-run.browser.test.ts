@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ensureWebBuild, launchBrowser, watchForProblems } from '../harness/browser.ts';
-import { startServerProcess, type ServerProcess } from '../harness/server-process.ts';
+import { repoRoot, startServerProcess, type ServerProcess } from '../harness/server-process.ts';
 
 const email = 'olive@example.com';
+const screenshots = path.join(repoRoot, 'test-results');
 const password = 'correct horse battery staple';
 
 describe('first run in the browser', () => {
@@ -17,6 +18,7 @@ describe('first run in the browser', () => {
   let problems: string[];
 
   before(async () => {
+    mkdirSync(screenshots, { recursive: true });
     ensureWebBuild();
     server = await startServerProcess({
       STEADY_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'steady-browser-')),
@@ -40,14 +42,35 @@ describe('first run in the browser', () => {
       'dark theme by default',
     );
 
-    await page.getByLabel('Your name').fill('Olive Owner');
-    await page.getByLabel('Email').fill(email);
+    // Three mistakes at once: each field says what is wrong with it, in words (issue 17 §7:
+    // a raw regex reached this page, and only the first mistake was shown).
+    await page.getByLabel('Email').fill('olive at example');
     await page.getByLabel('Password').fill('too short');
     await page.getByRole('button', { name: 'Create the owner account' }).click();
     await page
       .getByRole('alert')
-      .filter({ hasText: /12 characters/ })
+      .filter({ hasText: /"password" must be at least 12 characters/ })
       .waitFor();
+    await page.getByRole('alert').filter({ hasText: '"name" must not be empty.' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: '"email" must be an email address, such as ada@example.com.' })
+      .waitFor();
+    assert.doesNotMatch((await page.locator('form').textContent()) ?? '', /pattern|\^|\\s/);
+    for (const [name, width, height] of [
+      ['desktop', 1440, 900],
+      ['phone', 390, 844],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({
+        path: path.join(screenshots, `setup-errors-${name}.png`),
+        fullPage: true,
+      });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await page.getByLabel('Your name').fill('Olive Owner');
+    await page.getByLabel('Email').fill(email);
 
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Create the owner account' }).click();

@@ -1,15 +1,29 @@
-import type { ErrorBody, ErrorCode } from '../../src/contracts/errors.ts';
+import type { ErrorBody, ErrorCode, FieldProblem } from '../../src/contracts/errors.ts';
 
-/** An error answer from the Steady API, with the stable code and the field it names. */
+/** An error answer from the Steady API, with the stable code and the fields it names. */
 export class ApiError extends Error {
   readonly code: ErrorCode | 'network_error';
   readonly status: number;
   readonly field: string | undefined;
-  constructor(status: number, code: ErrorCode | 'network_error', message: string, field?: string) {
+  /** Every field at fault with its message (the one `field` when the server named one). */
+  readonly fields: readonly FieldProblem[];
+  constructor(
+    status: number,
+    code: ErrorCode | 'network_error',
+    message: string,
+    field?: string,
+    fields?: readonly FieldProblem[],
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.fields = fields ?? (field === undefined ? [] : [{ field, message }]);
+  }
+
+  /** What is wrong with `field`, or null when nothing is. */
+  messageFor(field: string): string | null {
+    return this.fields.find((f) => f.field === field)?.message ?? null;
   }
 }
 
@@ -64,6 +78,7 @@ export async function api<T>(
       error?.code ?? 'internal_error',
       error?.message ?? `Request failed (${response.status}).`,
       error?.field,
+      error?.fields,
     );
   }
   return data as T;

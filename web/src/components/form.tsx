@@ -12,10 +12,7 @@ type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> & {
 /** A labelled input that shows the server's error when the error names this field. */
 export function TextField({ label, field, error, hint, ...input }: FieldProps) {
   const id = useId();
-  const message =
-    error instanceof ApiError && field !== undefined && error.field === field
-      ? error.message
-      : null;
+  const message = error instanceof ApiError && field !== undefined ? error.messageFor(field) : null;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -38,12 +35,23 @@ export function TextField({ label, field, error, hint, ...input }: FieldProps) {
 /** Shows an error that is not about one field (or any error, when `always`). */
 export function FormError({ error, fields = [] }: { error: unknown; fields?: readonly string[] }) {
   if (error === null || error === undefined) return null;
-  if (error instanceof ApiError && error.field !== undefined && fields.includes(error.field))
-    return null;
-  const message = error instanceof Error ? error.message : 'Something went wrong.';
+  // Problems with fields the form shows are shown at those fields; the rest here, each once.
+  const messages =
+    error instanceof ApiError && error.fields.length > 0
+      ? error.fields.filter((f) => !fields.includes(f.field)).map((f) => f.message)
+      : [error instanceof Error ? error.message : 'Something went wrong.'];
+  if (messages.length === 0) return null;
   return (
     <div className="notice notice-error" role="alert">
-      {message}
+      {messages.length === 1 ? (
+        messages[0]
+      ) : (
+        <ul>
+          {messages.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
