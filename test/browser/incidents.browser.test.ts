@@ -153,6 +153,12 @@ describe('incidents, noise rules, silences and the dependency graph in the brows
     await form.getByRole('button', { name: 'Create' }).click();
     const row = page.getByRole('row').filter({ hasText: 'Provider maintenance' });
     await row.getByText('active').waitFor();
+    // It ends in two hours, in those words (it read "just now"), with the exact time on focus.
+    const ends = row.locator('time');
+    assert.equal(await ends.textContent(), 'in 2 h');
+    assert.match((await ends.getAttribute('title')) ?? '', /\d{4}.*\d{1,2}:\d{2}:\d{2}/);
+    await ends.focus();
+    await page.screenshot({ path: path.join(tmpdir(), 'steady-silence-ends.png') });
     await row.getByRole('button', { name: 'End now' }).click();
     await row.getByText('expired').waitFor();
   });
