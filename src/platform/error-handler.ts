@@ -32,7 +32,7 @@ function allowedValues(schema: Record<string, unknown> | undefined): string[] | 
   const options = (schema?.anyOf ?? schema?.enum) as unknown[] | undefined;
   if (!Array.isArray(options)) return null;
   const values = options.map((o) =>
-    typeof o === 'object' && o !== null && 'const' in o ? (o as { const: unknown }).const : o,
+    typeof o === 'object' && o !== null && 'const' in o ? o.const : o,
   );
   return values.every((v) => typeof v === 'string' || typeof v === 'number')
     ? values.map(String)
@@ -81,9 +81,9 @@ export function describeValidationIssue(
     case 'maxItems':
       return say(`can have at most ${limit} items`);
     case 'type': {
-      const wanted = String(params.type ?? '')
-        .split(',')
-        .map((t) => typeWords[t] ?? t);
+      const type = params.type;
+      const names = Array.isArray(type) ? type.map(String) : String(type).split(',');
+      const wanted = names.map((t) => typeWords[t] ?? t);
       return say(`must be ${wanted.join(' or ')}`);
     }
     case 'anyOf':
