@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { AppError } from '../../platform/errors.ts';
 import { errorBody, toAppError } from '../../platform/error-handler.ts';
 import type { HttpMetrics } from '../../platform/metrics.ts';
@@ -286,9 +287,10 @@ export function createIntakeHttpHandler(
         'not_found',
         `No intake format "${target.formatName}"; use alertmanager, grafana, sentry or generic (PagerDuty events go to /v2/enqueue).`,
       );
+      lingerThenClose(request, response);
       send(request, response, target.route, requestId, started, {
         status: error.status,
-        headers: { connection: 'close' },
+        headers: {},
         body: errorBody(error, requestId),
       });
       return;
@@ -302,12 +304,10 @@ export function createIntakeHttpHandler(
     }
     if (body instanceof AppError) {
       const result = await refuseUnread(request, target, body);
-      // The rest of the body is never read: the answer says the connection closes, and Node
-      // closes it once the answer is written (clients still sending read the answer first, as
-      // curl and fetch do). Reading on instead let one client feed the server 15 GB in 45 s.
-      const refused = answer(result);
-      refused.headers = { ...refused.headers, connection: 'close' };
-      send(request, response, target.route, requestId, started, refused);
+      // The rest of the body is read only for a moment, then the connection closes (reading
+      // on let one client feed the server 15 GB in 45 s; see lingerThenClose).
+      lingerThenClose(request, response);
+      send(request, response, target.route, requestId, started, answer(result));
       return;
     }
     const result = await intake.receive({
@@ -355,6 +355,39 @@ export function createIntakeHttpHandler(
     });
     return true;
   };
+}
+
+/** How long, and how much more, a refused body is read after its answer before the close. */
+const lingerMs = 2000;
+const lingerBytes = 1_048_576;
+
+/**
+ * Closes the connection soon after the answer to a refused body, reading (and discarding)
+ * what the client still sends for at most `lingerMs` or `lingerBytes`. Closing at once would
+ * reset the connection under a client still sending, and a reset can discard the answer
+ * before the client reads it; reading on without a bound let one client feed the server
+ * 15 GB in 45 s. The server sends its end of the connection (FIN) right after the answer, so
+ * a client that reads sees the answer, then the end. As nginx's lingering close does.
+ */
+function lingerThenClose(request: IncomingMessage, response: ServerResponse): void {
+  response.once('finish', () => {
+    const socket = request.socket;
+    // Requests injected in tests have no real connection to close.
+    if (!(socket instanceof Socket)) return;
+    let received = 0;
+    const timer = setTimeout(() => socket.destroy(), lingerMs);
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > lingerBytes) socket.destroy();
+    };
+    socket.on('data', onData);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+    });
+    request.resume();
+    socket.end();
+  });
 }
 
 /**
