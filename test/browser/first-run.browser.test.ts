@@ -140,6 +140,26 @@ describe('first run in the browser', () => {
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
   });
 
+  it('says plainly when a page or a record does not exist, with a way back', async () => {
+    await page.goto(`${server.url}/nowhere`);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    assert.equal(await page.title(), 'Not found · Steady', 'not "Steady · Steady"');
+    await page.goto(`${server.url}/incidents/9999`);
+    await page.getByRole('heading', { name: 'No such incident' }).waitFor();
+    for (const [name, width, height] of [
+      ['desktop', 1440, 900],
+      ['phone', 390, 844],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: path.join(screenshots, `incident-missing-${name}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('link', { name: 'Back to Incidents' }).click();
+    await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+    await page.goto(`${server.url}/settings`);
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+  });
+
   it('loaded nothing from another origin and raised no error or CSP violation', async () => {
     const origins = await page.evaluate(() =>
       performance.getEntriesByType('resource').map((e) => new URL(e.name).origin),

@@ -34,9 +34,15 @@ function SignedInApp() {
   else if (service !== null) page = <ServicePage key={service.id} id={service.id ?? ''} />;
   else if (area !== undefined && area.path === path) page = <ComingSoonPage title={area.label} />;
   else page = <NotFoundPage />;
+  const known = page.type !== NotFoundPage;
+  const title = !known
+    ? 'Not found'
+    : path === '/settings'
+      ? 'Settings'
+      : (area?.label ?? 'Steady');
   useEffect(() => {
-    document.title = `${area?.label ?? (path === '/settings' ? 'Settings' : 'Steady')} · Steady`;
-  }, [area, path]);
+    document.title = title === 'Steady' ? 'Steady' : `${title} · Steady`;
+  }, [title]);
   return <Layout>{page}</Layout>;
 }
 

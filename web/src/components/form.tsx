@@ -1,5 +1,6 @@
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 import { ApiError } from '../api.ts';
+import { Link } from '../router.tsx';
 
 type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> & {
   label: string;
@@ -60,4 +61,40 @@ export function FormError({ error, fields = [] }: { error: unknown; fields?: rea
 export function formText(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === 'string' ? value : '';
+}
+
+/**
+ * A detail page whose record could not be shown: while loading a quiet line; on failure a
+ * heading that says what happened, the reason, and a way back (never just a red box).
+ */
+export function NotLoaded({
+  error,
+  what,
+  back,
+}: {
+  error: unknown;
+  /** "incident", "alert", "service". */
+  what: string;
+  back: { to: string; label: string };
+}) {
+  if (error === null || error === undefined)
+    return (
+      <p className="muted" aria-busy="true">
+        Loading the {what}…
+      </p>
+    );
+  const missing = error instanceof ApiError && error.status === 404;
+  return (
+    <section>
+      <h1>{missing ? `No such ${what}` : `The ${what} could not be loaded`}</h1>
+      {missing ? (
+        <p className="muted">It may have been deleted, or the link is wrong.</p>
+      ) : (
+        <FormError error={error} />
+      )}
+      <p>
+        <Link to={back.to}>{back.label}</Link>
+      </p>
+    </section>
+  );
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AlertDetail } from '../../../../src/contracts/alerts.ts';
 import { api } from '../../api.ts';
-import { FormError } from '../../components/form.tsx';
+import { NotLoaded } from '../../components/form.tsx';
 import { useLiveUpdates } from '../../components/live.ts';
 import { SafeLink } from '../../components/safe-link.tsx';
 import { Ago } from '../../components/time.tsx';
@@ -21,7 +21,10 @@ export function AlertPage({ id }: { id: string }) {
   useEffect(() => void load(), [load]);
   useLiveUpdates('/api/alerts/stream', 'alerts', () => void load());
 
-  if (detail === null) return <FormError error={error} />;
+  if (detail === null)
+    return (
+      <NotLoaded error={error} what="alert" back={{ to: '/alerts', label: 'Back to Alerts' }} />
+    );
   const { alert, events } = detail;
   return (
     <section className="stack">

@@ -8,7 +8,7 @@ import type {
 } from '../../../../src/contracts/incidents.ts';
 import { priorities } from '../../../../src/contracts/incidents.ts';
 import { api } from '../../api.ts';
-import { FormError, formText } from '../../components/form.tsx';
+import { FormError, formText, NotLoaded } from '../../components/form.tsx';
 import { useLiveUpdates } from '../../components/live.ts';
 import { Ago } from '../../components/time.tsx';
 import { Link, navigate } from '../../router.tsx';
@@ -113,7 +113,14 @@ export function IncidentPage({ id }: { id: string }) {
     }
   }
 
-  if (detail === null) return <FormError error={error} />;
+  if (detail === null)
+    return (
+      <NotLoaded
+        error={error}
+        what="incident"
+        back={{ to: '/incidents', label: 'Back to Incidents' }}
+      />
+    );
   const { incident, timeline, notifications } = detail;
   const alerts = [...detail.alerts, ...more.alerts];
   return (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
 import { roleAtLeast } from '../../../../src/contracts/access.ts';
 import type { ServiceView } from '../../../../src/contracts/services.ts';
 import { api } from '../../api.ts';
-import { FormError, formText, TextField } from '../../components/form.tsx';
+import { FormError, formText, NotLoaded, TextField } from '../../components/form.tsx';
 import { Link, navigate } from '../../router.tsx';
 import { useCurrentUser } from '../../session.tsx';
 import { NoiseRulesSection } from '../incidents/noise-rules-section.tsx';
@@ -87,7 +87,14 @@ export function ServicePage({ id }: { id: string }) {
   }, [id]);
   useEffect(() => void load(), [load]);
 
-  if (service === null) return <FormError error={error} />;
+  if (service === null)
+    return (
+      <NotLoaded
+        error={error}
+        what="service"
+        back={{ to: '/services', label: 'Back to Services' }}
+      />
+    );
   return (
     <section className="stack">
       <p>
