@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ensureWebBuild, postJson, signedInPage } from '../harness/browser.ts';
-import { startServerProcess, type ServerProcess } from '../harness/server-process.ts';
+import { repoRoot, startServerProcess, type ServerProcess } from '../harness/server-process.ts';
 
 describe('services, integrations and alerts in the browser', () => {
   let dataDir: string;
@@ -16,6 +16,7 @@ describe('services, integrations and alerts in the browser', () => {
   let intakeUrl = '';
 
   before(async () => {
+    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
     ensureWebBuild();
     dataDir = mkdtempSync(path.join(tmpdir(), 'steady-browser-'));
     server = await startServerProcess({ STEADY_DATA_DIR: dataDir });
@@ -140,6 +141,39 @@ describe('services, integrations and alerts in the browser', () => {
     await page.getByRole('button', { name: 'Resolved' }).click();
     await page.getByRole('row').filter({ hasText: 'Disk 97% full on db-1' }).waitFor();
     assert.equal(new URL(page.url()).searchParams.get('status'), 'resolved');
+  });
+
+  it('describes a failed heartbeat without contradicting itself', async () => {
+    // After a failure the card said "down", "Last ping 6 min ago" and "the first ping starts
+    // the clock" at once.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Services' })
+      .click();
+    await page.getByRole('link', { name: 'checkout-api' }).click();
+    await page.getByLabel('Type').selectOption('heartbeat');
+    await page.getByRole('button', { name: 'Add integration' }).click();
+    const pingUrl = (await page.getByTestId('integration-url').textContent()) ?? '';
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    const card = page.getByRole('region', { name: 'heartbeat' });
+    await card.getByText('the first ping starts the clock').waitFor();
+    await card.getByText('none yet').waitFor();
+    assert.equal((await fetch(`${pingUrl}/fail`)).status, 200);
+    await page.reload();
+    await card.getByText('down', { exact: true }).waitFor();
+    await card.getByText('with the next successful ping').waitFor();
+    await card.getByText(/\(a failure\)/).waitFor();
+    assert.equal(await card.getByText('the first ping starts the clock').count(), 0);
+    for (const [name, width, height] of [
+      ['desktop', 1440, 900],
+      ['phone', 390, 844],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await card.screenshot({
+        path: path.join(repoRoot, 'test-results', `heartbeat-down-${name}.png`),
+      });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('raised no error or CSP violation', async () => {

@@ -280,14 +280,34 @@ function IntegrationCard({
               </dd>
               <dt>Last ping</dt>
               <dd>
-                <Ago iso={heartbeat.lastPingAt} />
+                {heartbeat.lastPingAt === null ? (
+                  <span className="muted">none yet</span>
+                ) : (
+                  <>
+                    <Ago iso={heartbeat.lastPingAt} />
+                    {heartbeat.lastPingAt !== heartbeat.lastSuccessAt && ' (a failure)'}
+                  </>
+                )}
               </dd>
-              <dt>Missed after</dt>
+              {heartbeat.lastSuccessAt !== null &&
+                heartbeat.lastSuccessAt !== heartbeat.lastPingAt && (
+                  <>
+                    <dt>Last success</dt>
+                    <dd>
+                      <Ago iso={heartbeat.lastSuccessAt} />
+                    </dd>
+                  </>
+                )}
+              {/* One line that agrees with the status: a monitor that is down waits for a
+                  success, not for "the first ping". */}
+              <dt>{heartbeat.status === 'down' ? 'Back up' : 'Missed after'}</dt>
               <dd>
-                {heartbeat.dueAt === null ? (
+                {heartbeat.status === 'down' ? (
+                  'with the next successful ping'
+                ) : heartbeat.dueAt === null ? (
                   <span className="muted">the first ping starts the clock</span>
                 ) : (
-                  new Date(heartbeat.dueAt).toLocaleString()
+                  <Ago iso={heartbeat.dueAt} />
                 )}
               </dd>
             </>
