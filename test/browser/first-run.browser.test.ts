@@ -77,6 +77,10 @@ describe('first run in the browser', () => {
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/');
     await page.getByText('Signed in as Olive Owner (owner)').waitFor();
+    // What the dashboard says is read from Steady, and only built areas are offered.
+    await page.getByText('No open incidents.').waitFor();
+    assert.equal(await page.getByText(/coming soon|not built yet|nothing is on fire/i).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'On-call' }).count(), 0);
   });
 
   it('switches to the light theme and remembers it', async () => {

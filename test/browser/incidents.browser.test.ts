@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ensureWebBuild, postJson, signedInPage } from '../harness/browser.ts';
-import { startServerProcess, type ServerProcess } from '../harness/server-process.ts';
+import { repoRoot, startServerProcess, type ServerProcess } from '../harness/server-process.ts';
 
 describe('incidents, noise rules, silences and the dependency graph in the browser', () => {
   let dataDir: string;
@@ -28,6 +28,7 @@ describe('incidents, noise rules, silences and the dependency graph in the brows
   }
 
   before(async () => {
+    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
     ensureWebBuild();
     dataDir = mkdtempSync(path.join(tmpdir(), 'steady-browser-'));
     server = await startServerProcess({ STEADY_DATA_DIR: dataDir, STEADY_JOB_POLL_MS: '200' });
@@ -207,6 +208,30 @@ describe('incidents, noise rules, silences and the dependency graph in the brows
     const timeline = page.getByRole('list', { name: 'Timeline' });
     await timeline.getByText('Acknowledged by Olive Owner').waitFor();
     await timeline.getByText(/^[\d,]+ more entries not shown$/).waitFor();
+  });
+
+  it('shows the open incidents on the dashboard, triggered first, with links', async () => {
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    const summary = page.getByTestId('open-summary');
+    await summary.waitFor();
+    assert.match(
+      (await summary.textContent()) ?? '',
+      /^\d+\+? open: \d+ triggered, \d+ acknowledged/,
+    );
+    const open = page.getByRole('region', { name: 'Open incidents' });
+    assert.ok((await open.getByRole('link').count()) >= 1, 'each open incident links to its page');
+    for (const [name, width, height] of [
+      ['desktop', 1440, 900],
+      ['phone', 390, 844],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({
+        path: path.join(repoRoot, 'test-results', `dashboard-${name}.png`),
+        fullPage: true,
+      });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('raised no error or CSP violation', () => {

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { areas, Centered, Layout } from './components/layout.tsx';
-import { ComingSoonPage, DashboardPage, NotFoundPage } from './routes/dashboard.tsx';
+import { DashboardPage, NotFoundPage } from './routes/dashboard.tsx';
 import { LoginPage } from './routes/login.tsx';
 import { SettingsPage } from './routes/settings.tsx';
 import { SetupPage } from './routes/setup.tsx';
@@ -32,7 +32,6 @@ function SignedInApp() {
   else if (alertMatch !== null) page = <AlertPage key={alertMatch.id} id={alertMatch.id ?? ''} />;
   else if (path === '/services') page = <ServicesPage />;
   else if (service !== null) page = <ServicePage key={service.id} id={service.id ?? ''} />;
-  else if (area !== undefined && area.path === path) page = <ComingSoonPage title={area.label} />;
   else page = <NotFoundPage />;
   const known = page.type !== NotFoundPage;
   const title = !known

@@ -3,15 +3,12 @@ import { Link, usePath } from '../router.tsx';
 import { useCurrentUser, useSession } from '../session.tsx';
 import { applyTheme, savedTheme, type Theme } from '../theme.ts';
 
-/** The areas of Steady, in the order a responder needs them. */
-export const areas: readonly { path: string; label: string; ready: boolean }[] = [
-  { path: '/', label: 'Dashboard', ready: true },
-  { path: '/incidents', label: 'Incidents', ready: true },
-  { path: '/alerts', label: 'Alerts', ready: true },
-  { path: '/services', label: 'Services', ready: true },
-  { path: '/on-call', label: 'On-call', ready: false },
-  { path: '/status-page', label: 'Status page', ready: false },
-  { path: '/postmortems', label: 'Postmortems', ready: false },
+/** The areas of Steady that are built, in the order a responder needs them. */
+export const areas: readonly { path: string; label: string }[] = [
+  { path: '/', label: 'Dashboard' },
+  { path: '/incidents', label: 'Incidents' },
+  { path: '/alerts', label: 'Alerts' },
+  { path: '/services', label: 'Services' },
 ];
 
 function ThemeToggle() {
