@@ -5,7 +5,7 @@ import type {
   FastifyReply,
   FastifyRequest,
 } from 'fastify';
-import type { ErrorBody, ErrorCode } from '../contracts/errors.ts';
+import type { ErrorBody, ErrorCode, FieldProblem } from '../contracts/errors.ts';
 import { isTransientDatabaseError } from '../db/errors.ts';
 import { AppError, isAppError } from './errors.ts';
 
@@ -97,11 +97,6 @@ export function describeValidationIssue(
   return say(issue.message ?? 'is invalid');
 }
 
-function describeValidationIssueEntry(part: string): [string, string] {
-  const { field, message } = describeValidationIssue({}, part);
-  return [field, message];
-}
-
 // Fastify's own errors, mapped to our codes.
 const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
@@ -158,19 +153,15 @@ export function toAppError(
         ? 'query string'
         : (error.validationContext ?? 'body');
     // Every field that is wrong, once each, so a form can mark them all at once.
-    const described = new Map<string, string>();
+    const fields: FieldProblem[] = [];
     for (const issue of error.validation as ValidationIssue[]) {
       // A union's branches each fail on their own; the union's own issue says it better.
       if (issue.keyword === 'const' && issue.parentSchema?.const !== undefined) continue;
-      const { field, message } = describeValidationIssue(issue, part);
-      if (!described.has(field)) described.set(field, message);
+      const problem = describeValidationIssue(issue, part);
+      if (!fields.some((f) => f.field === problem.field)) fields.push(problem);
     }
-    const [first] = described;
-    const [field, message] = first ?? describeValidationIssueEntry(part);
-    return new AppError('invalid_request', message, {
-      field,
-      fields: [...described].map(([f, m]) => ({ field: f, message: m })),
-    });
+    const first = fields[0] ?? describeValidationIssue({}, part);
+    return new AppError('invalid_request', first.message, { field: first.field, fields });
   }
   const mapped = error.code === undefined ? undefined : fastifyCodes[error.code];
   if (mapped !== undefined) return new AppError(mapped, fastifyMessages[mapped] ?? error.message);
